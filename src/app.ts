@@ -1,0 +1,62 @@
+/** The Express app: request logging, static files, the route table, errors. Tests build it directly. */
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Provider } from 'ltijs';
+import type { Database } from './models/database.js';
+import { routes } from './routes/index.js';
+import { errorHandler, notFound } from './routes/http-error.js';
+
+// Like the migrations, static files stay in src/ and resolve from src/ and dist/ alike.
+export const PUBLIC_DIR = fileURLToPath(new URL('../src/views/public/', import.meta.url));
+
+export interface AppDeps {
+  db: Database;
+  lti: Provider;
+  adminToken: string;
+  logger: Logger;
+}
+
+// A caller's request id is kept when it is a sane token, so logs join up across a proxy.
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+export function createApp({ db, lti, adminToken, logger }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId(req, res) {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Health probes every few seconds would drown the log.
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // One line per request: what was asked and how it ended; headers stay out of the log.
+      serializers: {
+        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.replace(/([?&]ltik=)[^&]*/, '$1[hidden]'),
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    next();
+  });
+  app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  app.use(routes({ db, lti, adminToken }));
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

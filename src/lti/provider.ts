@@ -1,0 +1,126 @@
+/**
+ * ltijs set up on our database and mounted inside our Express app (serverless deploy): the
+ * routes of api.md under `/lti` — login, launch, keys, register. ltiaas mode: no session
+ * cookie, the `ltik` authorises every request after the launch.
+ */
+import ltijs, { type Provider } from 'ltijs';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Database } from '../models/database.js';
+import { LtijsDatabase } from './ltijs-database.js';
+import { launchedPage, platformProblemPage } from './launch-pages.js';
+
+/** Where ltijs is mounted in our app, and its routes inside that mount (api.md). */
+export const LTI_MOUNT = '/lti';
+export const LTI_ROUTES = { login: '/login', launch: '/launch', keys: '/keys', register: '/register' } as const;
+
+export interface LtiDeps {
+  config: Pick<Config, 'publicUrl' | 'ltiAutoActivate'>;
+  db: Database;
+  ltiKey: string;
+  logger: Logger;
+  /** The clock token expiry is measured against (tests move it). */
+  now?: () => Date;
+}
+
+export interface Lti {
+  provider: Provider;
+  plugin: LtijsDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * ltijs exports one Provider instance, but its state is per instance, so each app (and each
+ * test) gets its own from the same class instead of sharing the process-wide singleton.
+ */
+function newProvider(): Provider {
+  const ProviderClass = Object.getPrototypeOf(ltijs.Provider).constructor as new () => Provider;
+  return new ProviderClass();
+}
+
+export async function createLti({ config, db, ltiKey, logger, now }: LtiDeps): Promise<Lti> {
+  const log = logger.child({ component: 'lti' });
+  const plugin = new LtijsDatabase(db, { logger: log, now });
+  const provider = newProvider();
+  const secure = config.publicUrl.startsWith('https:');
+  provider.setup(
+    ltiKey,
+    { plugin },
+    {
+      appRoute: LTI_ROUTES.launch,
+      loginRoute: LTI_ROUTES.login,
+      keysetRoute: LTI_ROUTES.keys,
+      dynRegRoute: LTI_ROUTES.register,
+      ltiaas: true,
+      cors: false,
+      // Platforms' clocks drift; ltijs's 10 s default refuses honest launches (ltijs issue #121).
+      tokenMaxAge: 60,
+      // The launch happens inside the LMS's iframe: the login-state cookie must cross sites,
+      // which browsers allow only for Secure cookies (so over https).
+      cookies: secure ? { secure: true, sameSite: 'None' } : { secure: false, sameSite: 'Lax' },
+      dynReg: {
+        url: `${config.publicUrl}${LTI_MOUNT}`,
+        name: 'CoursePulse',
+        logo: `${config.publicUrl}/static/logo.svg`,
+        description: 'Activity reports of your course: visits, time in course and actions of every student.',
+        autoActivate: config.ltiAutoActivate,
+      },
+      serverAddon(app) {
+        // Some LMSs open registration in a new tab and wait for a postMessage from window.opener,
+        // which helmet's same-origin opener policy would cut.
+        app.use(LTI_ROUTES.register, (_req, res, next) => {
+          res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
+          next();
+        });
+      },
+    },
+  );
+
+  provider.onConnect((token: { iss: string }, _req, res) => {
+    const context = res.locals.context as { context?: { title?: string; label?: string } } | undefined;
+    log.info({ iss: token.iss }, 'launch');
+    res.type('html').send(launchedPage(context?.context?.title ?? context?.context?.label ?? 'this course'));
+  });
+  provider.onUnregisteredPlatform((req, res) => {
+    const { iss, client_id: clientId } = { ...req.query, ...req.body } as Record<string, string | undefined>;
+    log.warn({ iss, clientId }, 'login from an unregistered platform');
+    res
+      .status(400)
+      .type('html')
+      .send(
+        platformProblemPage(
+          'This LMS is not registered with CoursePulse',
+          `The platform ${iss ?? '(no issuer)'} with client id ${clientId ?? '(none)'} is unknown here. An LMS administrator registers it first (see the README).`,
+        ),
+      );
+  });
+  provider.onInactivePlatform((req, res) => {
+    const { iss } = { ...req.query, ...req.body } as Record<string, string | undefined>;
+    log.warn({ iss }, 'login from an inactive platform');
+    res
+      .status(401)
+      .type('html')
+      .send(
+        platformProblemPage(
+          'This LMS is registered but not activated',
+          'A CoursePulse administrator activates it with "coursepulse platform activate" or the admin API.',
+        ),
+      );
+  });
+
+  // deploy() runs the plugin's setup and adds a SIGINT handler that exits the process at once;
+  // our own shutdown (server.ts) finishes requests and closes the database first, so drop it.
+  const before = new Set(process.listeners('SIGINT'));
+  await provider.deploy({ serverless: true, silent: true });
+  for (const listener of process.listeners('SIGINT')) {
+    if (!before.has(listener)) process.removeListener('SIGINT', listener);
+  }
+
+  return {
+    provider,
+    plugin,
+    async close() {
+      await provider.close({ silent: true });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Starting and stopping CoursePulse: open the database, apply migrations, set up ltijs, serve.
+ * Stopping stops accepting connections, lets requests in flight finish, then closes ltijs and
+ * the database (PGlite writes its files out on close).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createApp } from './app.js';
+import { ADMIN_TOKEN_FILE, LTI_KEY_FILE, lockDataDir, storedSecret } from './data-dir.js';
+import { createLti } from './lti/provider.js';
+import type { Database } from './models/database.js';
+import { migrate } from './models/migrate.js';
+import { openDatabase } from './models/open-database.js';
+
+export interface RunningServer {
+  url: string;
+  db: Database;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How long shutdown waits for requests in flight before cutting their connections. */
+const DRAIN_MS = 10_000;
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const started = Date.now();
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    if (!config.databaseUrl) cleanups.push(lockDataDir(config.dataDir));
+    const db = await openDatabase(config, logger);
+    cleanups.push(() => db.close());
+    const applied = await migrate(db);
+    logger.info({ database: db.kind, applied }, applied.length ? 'database migrated' : 'database schema is up to date');
+
+    const ltiKey = config.ltiKey ?? storedSecret(config.dataDir, LTI_KEY_FILE).value;
+    const adminToken = config.adminToken ?? adminTokenFromDataDir(config.dataDir, logger);
+    const lti = await createLti({ config, db, ltiKey, logger });
+    cleanups.push(() => lti.close());
+
+    const app = createApp({ db, lti: lti.provider, adminToken, logger });
+    const server = http.createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, () => resolve());
+    });
+    cleanups.push(() => stopListening(server));
+    const { port } = server.address() as AddressInfo;
+    logger.info(
+      { port, publicUrl: config.publicUrl, database: db.kind, startupMs: Date.now() - started },
+      `CoursePulse is listening on port ${port}`,
+    );
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      db,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+function adminTokenFromDataDir(dataDir: string, logger: Logger): string {
+  const secret = storedSecret(dataDir, ADMIN_TOKEN_FILE);
+  if (secret.created) logger.info({ file: secret.file }, 'generated an admin token; the admin API and the coursepulse command read it from this file');
+  return secret.value;
+}
+
+function stopListening(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    // Keep-alive connections without a request in flight would hold close() open.
+    server.closeIdleConnections();
+  });
+}
