@@ -1,0 +1,194 @@
+/**
+ * The `coursepulse` command: the admin API from the shell. It talks HTTP to a running
+ * CoursePulse (`--url`), with the admin token from `--token`, `ADMIN_TOKEN`, or the file the
+ * server generated in `DATA_DIR`.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ADMIN_TOKEN_FILE, readStoredSecret } from '../data-dir.js';
+import type { PlatformSummary } from '../lti/platforms.js';
+
+const USAGE = `Usage: coursepulse <command> [options]
+
+Commands:
+  platform list                      the registered LMS platforms
+  platform add --issuer URL --client-id ID --name NAME
+               --auth-url URL --token-url URL --jwks-url URL
+                                     register a platform by hand
+  platform activate <id>             let a platform launch CoursePulse
+  platform deactivate <id>           refuse its launches (its data is kept)
+  help                               this text
+
+Options:
+  --url URL          the running CoursePulse (default: $COURSEPULSE_URL, else http://127.0.0.1:$PORT, PORT 3000)
+  --token TOKEN      the admin token (default: $ADMIN_TOKEN, else the file DATA_DIR/admin-token)
+  --data-dir DIR     where to find the admin token file (default: $DATA_DIR, else ./data)
+  --json             print JSON instead of a table
+`;
+
+/** A usage mistake: exit code 2, with the usage text. */
+class UsageError extends Error {}
+/** The server refused or could not be reached: exit code 1, message only. */
+class CommandError extends Error {}
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const defaultIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+const OPTIONS = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  issuer: { type: 'string' },
+  'client-id': { type: 'string' },
+  name: { type: 'string' },
+  'auth-url': { type: 'string' },
+  'token-url': { type: 'string' },
+  'jwks-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+class AdminClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async request<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
+    const url = `${this.baseUrl}/admin/api${route}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw new CommandError(`cannot reach CoursePulse at ${this.baseUrl} (${cause}); is it running? Use --url to point elsewhere.`);
+    }
+    const text = await response.text();
+    let payload: unknown;
+    try {
+      payload = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new CommandError(`${url} answered ${response.status} with something that is not JSON; is --url a CoursePulse server?`);
+    }
+    if (!response.ok) {
+      const message = (payload as { error?: string } | undefined)?.error ?? response.statusText;
+      throw new CommandError(`${response.status}: ${message}`);
+    }
+    return payload as T;
+  }
+}
+
+function connection(values: Values, io: Io): AdminClient {
+  const url = (values.url ?? io.env.COURSEPULSE_URL ?? `http://127.0.0.1:${io.env.PORT || 3000}`).replace(/\/+$/, '');
+  const dataDir = path.resolve(io.cwd, values['data-dir'] ?? (io.env.DATA_DIR || 'data'));
+  const token = values.token ?? (io.env.ADMIN_TOKEN || readStoredSecret(dataDir, ADMIN_TOKEN_FILE));
+  if (!token) {
+    throw new UsageError(
+      `no admin token: give --token, set ADMIN_TOKEN, or run where ${path.join(dataDir, ADMIN_TOKEN_FILE)} exists (--data-dir)`,
+    );
+  }
+  return new AdminClient(url, token);
+}
+
+function table(platforms: PlatformSummary[]): string {
+  if (platforms.length === 0) return 'No platforms are registered yet. Add one with "coursepulse platform add" or LTI Dynamic Registration.\n';
+  const rows = [
+    ['ID', 'NAME', 'ISSUER', 'CLIENT ID', 'ACTIVE'],
+    ...platforms.map((p) => [p.id, p.name, p.issuer, p.clientId, p.active ? 'yes' : 'no']),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function required(values: Values, names: Array<keyof Values>): void {
+  const missing = names.filter((name) => !values[name]);
+  if (missing.length) throw new UsageError(`missing ${missing.map((name) => `--${String(name)}`).join(', ')}`);
+}
+
+async function platformCommand(action: string | undefined, args: string[], values: Values, io: Io): Promise<void> {
+  const print = (platforms: PlatformSummary[]) => io.out(values.json ? `${JSON.stringify(platforms, null, 2)}\n` : table(platforms));
+  switch (action) {
+    case 'list': {
+      print(await connection(values, io).request<PlatformSummary[]>('GET', '/platforms'));
+      return;
+    }
+    case 'add': {
+      required(values, ['issuer', 'client-id', 'name', 'auth-url', 'token-url', 'jwks-url']);
+      const platform = await connection(values, io).request<PlatformSummary>('POST', '/platforms', {
+        issuer: values.issuer,
+        clientId: values['client-id'],
+        name: values.name,
+        authUrl: values['auth-url'],
+        tokenUrl: values['token-url'],
+        jwksUrl: values['jwks-url'],
+      });
+      if (!values.json) io.out(`Registered ${platform.name} as platform ${platform.id}.\n`);
+      print([platform]);
+      return;
+    }
+    case 'activate':
+    case 'deactivate': {
+      const id = args[0];
+      if (!id || args.length > 1) throw new UsageError(`platform ${action} takes one platform id (see "coursepulse platform list")`);
+      const platform = await connection(values, io).request<PlatformSummary>('POST', `/platforms/${encodeURIComponent(id)}/${action}`);
+      if (!values.json) io.out(`${platform.name} (${platform.id}) is now ${platform.active ? 'active' : 'inactive'}.\n`);
+      else print([platform]);
+      return;
+    }
+    default:
+      throw new UsageError(action ? `unknown platform command "${action}"` : 'platform needs a command: list, add, activate or deactivate');
+  }
+}
+
+/** Runs the command line `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const [command, action, ...rest] = positionals;
+    if (values.help || command === 'help' || command === undefined) {
+      io.out(USAGE);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    if (command === 'platform') {
+      await platformCommand(action, rest, values, io);
+      return 0;
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`coursepulse: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof CommandError) {
+      io.err(`coursepulse: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
