@@ -1,6 +1,8 @@
 /** The embedded database: PGlite (PostgreSQL compiled to WebAssembly) persisted in a folder. */
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { Logger } from 'pino';
@@ -27,6 +29,18 @@ function wrap(conn: PGlite | Transaction): Queryable {
   };
 }
 
+/** Runs pglite-initdb.ts (or its build) in a child process with this process's loader flags. */
+function initdbInChildProcess(dataDir: string): Promise<void> {
+  const script = fileURLToPath(new URL(`./pglite-initdb${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = fork(script, [dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`creating the embedded database in ${dataDir} failed (exit code ${code})`)),
+    );
+  });
+}
+
 /** True when `dir` holds no initialised cluster yet (PGlite will run initdb). */
 export function isEmptyDataDir(dir: string): boolean {
   return !fs.existsSync(path.join(dir, 'PG_VERSION'));
@@ -34,6 +48,7 @@ export function isEmptyDataDir(dir: string): boolean {
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Database & { pglite: PGlite }> {
   const { dataDir, snapshot, logger } = options;
+  const parsers = { [PG_TYPE_OIDS.DATE]: parseDate, [PG_TYPE_OIDS.INT8]: parseInt8 };
   if (dataDir) {
     // PGlite's own mkdir is not recursive.
     fs.mkdirSync(dataDir, { recursive: true });
@@ -42,13 +57,10 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
         { dataDir },
         'first start: creating the embedded database; this takes about 10 s and up to 1 GB of memory once (later starts take about 3 s)',
       );
+      await initdbInChildProcess(dataDir);
     }
   }
-  const pglite = await PGlite.create({
-    dataDir,
-    loadDataDir: snapshot,
-    parsers: { [PG_TYPE_OIDS.DATE]: parseDate, [PG_TYPE_OIDS.INT8]: parseInt8 },
-  });
+  const pglite = await PGlite.create({ dataDir, loadDataDir: snapshot, parsers });
   const root = wrap(pglite);
   return {
     kind: 'pglite',
