@@ -21,3 +21,19 @@ export function launchedPage(courseTitle: string): string {
 export function platformProblemPage(title: string, explanation: string): string {
   return page(title, `<p>${escapeHtml(explanation)}</p>`);
 }
+
+/** A launch by someone who is not a teacher of the course: no course data, a plain reason. */
+export function forbiddenPage(): string {
+  return page(
+    'This report is for the course’s teachers',
+    '<p>CoursePulse shows activity reports to the instructors and teaching assistants of a course. Your role in this course does not include them. If you think it should, ask your instructor or LMS administrator.</p>',
+  );
+}
+
+/** A launch that carries no course (for instance from an LMS's admin area). */
+export function noCoursePage(): string {
+  return page(
+    'Open CoursePulse from a course',
+    '<p>This launch did not say which course it came from. Open CoursePulse from the menu of the course whose activity you want to see.</p>',
+  );
+}

@@ -8,7 +8,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../models/database.js';
 import { LtijsDatabase } from './ltijs-database.js';
-import { launchedPage, platformProblemPage } from './launch-pages.js';
+import { readLaunchClaims, verifiedIdTokenClaims } from './launch-claims.js';
+import { forbiddenPage, launchedPage, noCoursePage, platformProblemPage } from './launch-pages.js';
+import { isStaff } from './roles.js';
+import { recordLaunch } from '../models/record-launch.js';
 
 /** Where ltijs is mounted in our app, and its routes inside that mount (api.md). */
 export const LTI_MOUNT = '/lti';
@@ -76,10 +79,25 @@ export async function createLti({ config, db, ltiKey, logger, now }: LtiDeps): P
     },
   );
 
-  provider.onConnect((token: { iss: string }, _req, res) => {
-    const context = res.locals.context as { context?: { title?: string; label?: string } } | undefined;
-    log.info({ iss: token.iss }, 'launch');
-    res.type('html').send(launchedPage(context?.context?.title ?? context?.context?.label ?? 'this course'));
+  provider.onConnect(async (token: { platformId: string; user: string }, req, res, next) => {
+    try {
+      const claims = readLaunchClaims(token, res.locals.context, verifiedIdTokenClaims(req.body));
+      if (claims === 'no-course' || claims === 'malformed') {
+        log.warn({ platformId: token.platformId, problem: claims }, 'launch without a usable course context');
+        return res.status(400).type('html').send(noCoursePage());
+      }
+      if (!isStaff(claims.roles)) {
+        log.info({ platformId: claims.platformId, contextId: claims.contextId, roles: claims.roles }, 'launch refused: not a teacher of the course');
+        // ltijs has stored this launch's context token; without it the ltik opens nothing.
+        await plugin.Delete('contexttoken', { contextId: (res.locals.context as { contextId: string }).contextId, user: token.user });
+        return res.status(403).type('html').send(forbiddenPage());
+      }
+      await recordLaunch(db, claims, (now ?? (() => new Date()))());
+      log.info({ platformId: claims.platformId, contextId: claims.contextId }, 'launch');
+      res.type('html').send(launchedPage(claims.course.title ?? claims.course.label ?? 'this course'));
+    } catch (err) {
+      next(err);
+    }
   });
   provider.onUnregisteredPlatform((req, res) => {
     const { iss, client_id: clientId } = { ...req.query, ...req.body } as Record<string, string | undefined>;

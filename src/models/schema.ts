@@ -3,7 +3,7 @@
  * next SQL file in `migrations/`; the files are what runs, this is what the code is typed by.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * ltijs's storage (platforms, their keys, launch tokens, nonces, OIDC states): one row per
@@ -29,4 +29,72 @@ export const ltiStore = pgTable(
     uniqueIndex('lti_store_nonce').on(sql`(${t.doc}->>'nonce')`).where(sql`${t.collection} = 'nonce'`),
     uniqueIndex('lti_store_state').on(sql`(${t.doc}->>'state')`).where(sql`${t.collection} = 'state'`),
   ],
+);
+
+/**
+ * A course: one LTI context on one platform. Every course-scoped table's key starts with
+ * (platform_id, context_id), so data of two courses never mixes and tables can be distributed
+ * by course later. `platform_id` is the ltijs platform id (kid) of the registration.
+ */
+export const courses = pgTable(
+  'courses',
+  {
+    platformId: text('platform_id').notNull(),
+    contextId: text('context_id').notNull(),
+    /** The deployment of the latest launch (recorded; statements do not carry it). */
+    deploymentId: text('deployment_id').notNull(),
+    title: text('title'),
+    label: text('label'),
+    /** IANA zone of this course; NULL means the TIMEZONE setting. */
+    timezone: text('timezone'),
+    /** NRPS endpoint from the launch, kept for background roster refreshes. */
+    membershipsUrl: text('memberships_url'),
+    /** The Course Groups Service claim from the launch, where the platform offers it. */
+    groupsService: jsonb('groups_service'),
+    firstLaunchAt: timestamp('first_launch_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastLaunchAt: timestamp('last_launch_at', { withTimezone: true, mode: 'date' }).notNull(),
+    rosterSyncedAt: timestamp('roster_synced_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.contextId] })],
+);
+
+/**
+ * A person on a course's roster (NRPS) or who launched it. Members who leave are kept with
+ * `left_at` set: their events stay, they are no longer listed or counted.
+ */
+export const members = pgTable(
+  'members',
+  {
+    platformId: text('platform_id').notNull(),
+    contextId: text('context_id').notNull(),
+    /** The LTI user id (`sub`). */
+    userId: text('user_id').notNull(),
+    name: text('name'),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    email: text('email'),
+    picture: text('picture'),
+    roles: text('roles').array().notNull(),
+    /** NRPS status: Active, Inactive or Deleted. */
+    status: text('status').notNull(),
+    sourcedId: text('sourced_id'),
+    leftAt: timestamp('left_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.contextId, t.userId] })],
+);
+
+/** Every successful launch: who opened which course with which roles, and when. */
+export const launches = pgTable(
+  'launches',
+  {
+    platformId: text('platform_id').notNull(),
+    contextId: text('context_id').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    userId: text('user_id').notNull(),
+    roles: text('roles').array().notNull(),
+    resourceLinkId: text('resource_link_id'),
+    launchedAt: timestamp('launched_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.contextId, t.id] })],
 );

@@ -1,0 +1,68 @@
+/**
+ * Records a staff launch in one transaction: the course (created on its first launch, its
+ * title, deployment and service endpoints refreshed on every later one), the launching member,
+ * and a row in `launches`.
+ */
+import type { LaunchClaims } from '../lti/launch-claims.js';
+import type { Database } from './database.js';
+
+export async function recordLaunch(db: Database, launch: LaunchClaims, now: Date): Promise<void> {
+  const { platformId, contextId, person } = launch;
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `insert into courses (platform_id, context_id, deployment_id, title, label, memberships_url, groups_service, first_launch_at, last_launch_at)
+       values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $8)
+       on conflict (platform_id, context_id) do update set
+         deployment_id = excluded.deployment_id,
+         title = coalesce(excluded.title, courses.title),
+         label = coalesce(excluded.label, courses.label),
+         memberships_url = coalesce(excluded.memberships_url, courses.memberships_url),
+         groups_service = coalesce(excluded.groups_service, courses.groups_service),
+         last_launch_at = greatest(courses.last_launch_at, excluded.last_launch_at)`,
+      [
+        platformId,
+        contextId,
+        launch.deploymentId,
+        launch.course.title,
+        launch.course.label,
+        launch.membershipsUrl,
+        launch.groupsService ? JSON.stringify(launch.groupsService) : null,
+        now,
+      ],
+    );
+    // The launcher is a member now, whatever the last roster said; names given in this launch
+    // win over older ones, missing ones keep what was known.
+    await tx.query(
+      `insert into members (platform_id, context_id, user_id, name, given_name, family_name, email, picture, roles, status, sourced_id, left_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'Active', $10, null, $11)
+       on conflict (platform_id, context_id, user_id) do update set
+         name = coalesce(excluded.name, members.name),
+         given_name = coalesce(excluded.given_name, members.given_name),
+         family_name = coalesce(excluded.family_name, members.family_name),
+         email = coalesce(excluded.email, members.email),
+         picture = coalesce(excluded.picture, members.picture),
+         roles = excluded.roles,
+         status = 'Active',
+         sourced_id = coalesce(excluded.sourced_id, members.sourced_id),
+         left_at = null,
+         updated_at = excluded.updated_at`,
+      [
+        platformId,
+        contextId,
+        launch.userId,
+        person.name,
+        person.givenName,
+        person.familyName,
+        person.email,
+        person.picture,
+        launch.roles,
+        launch.sourcedId,
+        now,
+      ],
+    );
+    await tx.query(
+      `insert into launches (platform_id, context_id, user_id, roles, resource_link_id, launched_at) values ($1, $2, $3, $4, $5, $6)`,
+      [platformId, contextId, launch.userId, launch.roles, launch.resourceLinkId, now],
+    );
+  });
+}

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import supertest from 'supertest';
+import { BACKEND } from '../support/databases.js';
+import { TestClock } from '../support/clock.js';
+import { TEST_ADMIN_TOKEN, testApp, type TestApp } from '../support/test-app.js';
+import { CLAIMS, DEFAULT_CONTEXT, ROLES, TestPlatform } from '../support/test-platform.js';
+
+const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/';
+const GROUPS_CLAIM = 'https://purl.imsglobal.org/spec/lti-gs/claim/groupsservice';
+const TOOL_URL = 'http://127.0.0.1';
+
+describe(`launches: who gets in, and what is recorded (${BACKEND})`, () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let platform: TestPlatform;
+  let platformId: string;
+
+  const table = (sql: string) => t.db.query<Record<string, unknown>>(sql);
+  const launch = (options: Parameters<TestPlatform['launch']>[1]) => platform.launch(supertest.agent(t.app), options);
+
+  beforeEach(async () => {
+    // ltijs checks iat against the real time, so the frozen clock starts at the real second.
+    clock = new TestClock(new Date(Math.floor(Date.now() / 1000) * 1000));
+    t = await testApp({ publicUrl: TOOL_URL, now: clock.now });
+    platform = await TestPlatform.start({ toolUrl: TOOL_URL });
+    const res = await supertest(t.app)
+      .post('/admin/api/platforms')
+      .set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`)
+      .send(platform.registration())
+      .expect(201);
+    platformId = (res.body as { id: string }).id;
+  });
+  afterEach(async () => {
+    await platform.close();
+    await t.close();
+  });
+
+  it('records the course, the instructor and the launch', async () => {
+    const { response } = await launch({
+      sub: 'teacher-7',
+      claims: {
+        picture: 'https://lms.example.edu/pictures/7.png',
+        [GROUPS_CLAIM]: {
+          scope: ['https://purl.imsglobal.org/spec/lti-gs/scope/contextgroup.readonly'],
+          context_groups_url: 'https://lms.example.edu/groups/course-1',
+          context_group_sets_url: 'https://lms.example.edu/groupsets/course-1',
+          service_versions: ['1.0'],
+        },
+      },
+    });
+    assert.equal(response.status, 200, response.text);
+    assert.match(response.text, /CoursePulse is connected to <strong>Introduction to Biology<\/strong>/);
+    const at = clock.now();
+    assert.deepEqual(await table('select * from courses'), [
+      {
+        platform_id: platformId,
+        context_id: DEFAULT_CONTEXT.id,
+        deployment_id: platform.deploymentId,
+        title: 'Introduction to Biology',
+        label: 'BIO101',
+        timezone: null,
+        memberships_url: platform.membershipsUrl(DEFAULT_CONTEXT.id),
+        groups_service: {
+          scope: ['https://purl.imsglobal.org/spec/lti-gs/scope/contextgroup.readonly'],
+          context_groups_url: 'https://lms.example.edu/groups/course-1',
+          context_group_sets_url: 'https://lms.example.edu/groupsets/course-1',
+          service_versions: ['1.0'],
+        },
+        first_launch_at: at,
+        last_launch_at: at,
+        roster_synced_at: null,
+      },
+    ]);
+    assert.deepEqual(await table('select * from members'), [
+      {
+        platform_id: platformId,
+        context_id: DEFAULT_CONTEXT.id,
+        user_id: 'teacher-7',
+        name: 'Ada Lovelace',
+        given_name: 'Ada',
+        family_name: 'Lovelace',
+        email: 'ada@example.edu',
+        picture: 'https://lms.example.edu/pictures/7.png',
+        roles: [ROLES.instructor],
+        status: 'Active',
+        sourced_id: null,
+        left_at: null,
+        updated_at: at,
+      },
+    ]);
+    assert.deepEqual(await table('select platform_id, context_id, user_id, roles, resource_link_id, launched_at from launches'), [
+      { platform_id: platformId, context_id: DEFAULT_CONTEXT.id, user_id: 'teacher-7', roles: [ROLES.instructor], resource_link_id: 'resource-1', launched_at: at },
+    ]);
+  });
+
+  it('refreshes the course on a later launch and keeps its first launch', async () => {
+    const first = clock.now();
+    assert.equal((await launch({})).response.status, 200);
+    clock.advance(5);
+    await launch({ context: { ...DEFAULT_CONTEXT, title: 'Biology I (renamed)' } });
+    const [course] = await table('select title, first_launch_at, last_launch_at from courses');
+    assert.deepEqual(course, { title: 'Biology I (renamed)', first_launch_at: first, last_launch_at: clock.now() });
+    assert.equal((await table('select * from launches')).length, 2);
+  });
+
+  const staff: Array<[string, string[]]> = [
+    ['a teaching assistant', [`${LIS}membership/Instructor#TeachingAssistant`]],
+    ['a content developer', [`${LIS}membership#ContentDeveloper`]],
+    ['an institution administrator not enrolled in the course', [`${LIS}institution/person#Administrator`]],
+    ['a system administrator', [`${LIS}system/person#Administrator`]],
+    ['an instructor named with the short role name', ['Instructor']],
+  ];
+  for (const [who, roles] of staff) {
+    it(`lets in ${who}`, async () => {
+      const { response } = await launch({ sub: 'staff-1', roles });
+      assert.equal(response.status, 200, response.text);
+      assert.deepEqual(await table('select user_id, roles from members'), [{ user_id: 'staff-1', roles }]);
+    });
+  }
+
+  const refused: Array<[string, string[]]> = [
+    ['a learner', [ROLES.learner]],
+    ['a learner named with the short role name', ['Learner']],
+    ['a mentor', [`${LIS}membership#Mentor`]],
+    ['someone without any role', []],
+    ['someone with an unknown role', ['http://example.com/roles#Owner']],
+  ];
+  for (const [who, roles] of refused) {
+    it(`refuses ${who} with a 403 page that shows no course data, and stores nothing of it`, async () => {
+      const { response } = await launch({ sub: 'student-1', roles });
+      assert.equal(response.status, 403);
+      assert.match(response.text, /This report is for the course’s teachers/);
+      assert.ok(!response.text.includes('Introduction to Biology'));
+      assert.ok(!response.text.includes('BIO101'));
+      for (const name of ['courses', 'members', 'launches']) assert.deepEqual(await table(`select * from ${name}`), [], name);
+      // The ltik ltijs minted for this launch opens nothing: its context token is gone.
+      assert.deepEqual(await t.db.query("select doc from lti_store where collection = 'contexttoken'"), []);
+    });
+  }
+
+  it('asks for a launch from a course when the launch carries no course', async () => {
+    const { response } = await launch({ claims: { [CLAIMS.context]: undefined } });
+    assert.equal(response.status, 400);
+    assert.match(response.text, /Open CoursePulse from a course/);
+    assert.deepEqual(await table('select * from courses'), []);
+  });
+
+  it('keeps two platforms with the same context id apart', async () => {
+    const other = await TestPlatform.start({ toolUrl: TOOL_URL, clientId: 'other-client', name: 'Other LMS' });
+    try {
+      const res = await supertest(t.app)
+        .post('/admin/api/platforms')
+        .set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`)
+        .send(other.registration())
+        .expect(201);
+      await launch({});
+      assert.equal((await other.launch(supertest.agent(t.app), {})).response.status, 200);
+      const courses = await table('select platform_id, context_id from courses order by platform_id');
+      assert.deepEqual(
+        courses,
+        [platformId, (res.body as { id: string }).id].sort().map((id) => ({ platform_id: id, context_id: DEFAULT_CONTEXT.id })),
+      );
+    } finally {
+      await other.close();
+    }
+  });
+});
