@@ -26,6 +26,10 @@ export interface Config {
   readonly lastEventCreditSeconds: number;
   /** Whether a dynamically registered platform may launch at once. */
   readonly ltiAutoActivate: boolean;
+  /** How often the roster of a course in use is read again from the platform. */
+  readonly rosterRefreshMinutes: number;
+  /** Read Canvas group rosters through Canvas's group NRPS endpoint (not a standard service). */
+  readonly canvasGroupRosters: boolean;
   readonly logLevel: LogLevel;
 }
 
@@ -105,6 +109,8 @@ const variables = {
   VISIT_TIMEOUT_MINUTES: { schema: integer(5, 240), allowed: 'a whole number of minutes from 5 to 240' },
   LAST_EVENT_CREDIT_SECONDS: { schema: integer(0, 3600), allowed: 'a whole number of seconds from 0 to 3600' },
   LTI_AUTO_ACTIVATE: { schema: booleanWord, allowed: 'true or false' },
+  ROSTER_REFRESH_MINUTES: { schema: integer(1, 1440), allowed: 'a whole number of minutes from 1 to 1440' },
+  CANVAS_GROUP_ROSTERS: { schema: booleanWord, allowed: 'true or false' },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     allowed: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -139,6 +145,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     visitTimeoutMinutes: read(env, 'VISIT_TIMEOUT_MINUTES') ?? 30,
     lastEventCreditSeconds: read(env, 'LAST_EVENT_CREDIT_SECONDS') ?? 60,
     ltiAutoActivate: read(env, 'LTI_AUTO_ACTIVATE') ?? true,
+    rosterRefreshMinutes: read(env, 'ROSTER_REFRESH_MINUTES') ?? 15,
+    canvasGroupRosters: read(env, 'CANVAS_GROUP_ROSTERS') ?? false,
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
   });
 }

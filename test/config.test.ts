@@ -26,6 +26,8 @@ describe('configuration', () => {
       visitTimeoutMinutes: 30,
       lastEventCreditSeconds: 60,
       ltiAutoActivate: true,
+      rosterRefreshMinutes: 15,
+      canvasGroupRosters: false,
       logLevel: 'info',
     });
   });
@@ -43,6 +45,8 @@ describe('configuration', () => {
         VISIT_TIMEOUT_MINUTES: '45',
         LAST_EVENT_CREDIT_SECONDS: '0',
         LTI_AUTO_ACTIVATE: 'false',
+        ROSTER_REFRESH_MINUTES: '5',
+        CANVAS_GROUP_ROSTERS: 'yes',
         LOG_LEVEL: 'debug',
       },
       cwd,
@@ -58,6 +62,8 @@ describe('configuration', () => {
       visitTimeoutMinutes: 45,
       lastEventCreditSeconds: 0,
       ltiAutoActivate: false,
+      rosterRefreshMinutes: 5,
+      canvasGroupRosters: true,
       logLevel: 'debug',
     });
     assert.ok(Object.isFrozen(config));
@@ -100,6 +106,7 @@ describe('configuration', () => {
       'Configuration error: LAST_EVENT_CREDIT_SECONDS="-1" is not allowed; expected a whole number of seconds from 0 to 3600.',
     ],
     [{ LTI_AUTO_ACTIVATE: 'maybe' }, 'Configuration error: LTI_AUTO_ACTIVATE="maybe" is not allowed; expected true or false.'],
+    [{ ROSTER_REFRESH_MINUTES: '0' }, 'Configuration error: ROSTER_REFRESH_MINUTES="0" is not allowed; expected a whole number of minutes from 1 to 1440.'],
     [{ LOG_LEVEL: 'loud' }, 'Configuration error: LOG_LEVEL="loud" is not allowed; expected one of fatal, error, warn, info, debug, trace, silent.'],
   ];
   for (const [env, message] of refusals) {

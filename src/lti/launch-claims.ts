@@ -20,6 +20,8 @@ export interface LaunchClaims {
   groupsService: GroupsServiceClaim | null;
   locale: string | null;
   returnUrl: string | null;
+  /** The custom claim (the LMS's substitution variables), `{}` when absent. */
+  custom: Record<string, string>;
 }
 
 const GROUPS_CLAIM = 'https://purl.imsglobal.org/spec/lti-gs/claim/groupsservice';
@@ -48,6 +50,7 @@ const launchSchema = z.object({
     lis: z.object({ person_sourcedid: optionalText }).partial().nullish(),
     namesRoles: z.object({ context_memberships_url: z.url().nullish() }).nullish(),
     launchPresentation: z.object({ locale: optionalText, return_url: optionalText }).partial().nullish(),
+    custom: z.record(z.string(), z.unknown()).nullish(),
   }),
   claims: z.object({ picture: optionalText, [GROUPS_CLAIM]: z.unknown() }).partial(),
 });
@@ -84,6 +87,7 @@ export function readLaunchClaims(token: unknown, context: unknown, rawClaims: un
     groupsService: groups.success ? groups.data : null,
     locale: c.launchPresentation?.locale ?? null,
     returnUrl: c.launchPresentation?.return_url ?? null,
+    custom: Object.fromEntries(Object.entries(c.custom ?? {}).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)])),
   };
 }
 

@@ -10,15 +10,18 @@ export async function recordLaunch(db: Database, launch: LaunchClaims, now: Date
   const { platformId, contextId, person } = launch;
   await db.transaction(async (tx) => {
     await tx.query(
-      `insert into courses (platform_id, context_id, deployment_id, title, label, memberships_url, groups_service, first_launch_at, last_launch_at)
-       values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $8)
+      `insert into courses (platform_id, context_id, deployment_id, title, label, memberships_url, groups_service, custom,
+                            first_launch_at, last_launch_at, last_used_at)
+       values ($1, $2, $3, $4, $5, $6, $7::jsonb, $9::jsonb, $8, $8, $8)
        on conflict (platform_id, context_id) do update set
          deployment_id = excluded.deployment_id,
          title = coalesce(excluded.title, courses.title),
          label = coalesce(excluded.label, courses.label),
          memberships_url = coalesce(excluded.memberships_url, courses.memberships_url),
          groups_service = coalesce(excluded.groups_service, courses.groups_service),
-         last_launch_at = greatest(courses.last_launch_at, excluded.last_launch_at)`,
+         custom = excluded.custom,
+         last_launch_at = greatest(courses.last_launch_at, excluded.last_launch_at),
+         last_used_at = greatest(courses.last_used_at, excluded.last_used_at)`,
       [
         platformId,
         contextId,
@@ -28,6 +31,7 @@ export async function recordLaunch(db: Database, launch: LaunchClaims, now: Date
         launch.membershipsUrl,
         launch.groupsService ? JSON.stringify(launch.groupsService) : null,
         now,
+        JSON.stringify(launch.custom),
       ],
     );
     // The launcher is a member now, whatever the last roster said; names given in this launch

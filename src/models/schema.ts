@@ -3,7 +3,7 @@
  * next SQL file in `migrations/`; the files are what runs, this is what the code is typed by.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, check, foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * ltijs's storage (platforms, their keys, launch tokens, nonces, OIDC states): one row per
@@ -51,9 +51,15 @@ export const courses = pgTable(
     membershipsUrl: text('memberships_url'),
     /** The Course Groups Service claim from the launch, where the platform offers it. */
     groupsService: jsonb('groups_service'),
+    /** The custom claim of the latest launch (Canvas group ids and other substitutions). */
+    custom: jsonb('custom'),
     firstLaunchAt: timestamp('first_launch_at', { withTimezone: true, mode: 'date' }).notNull(),
     lastLaunchAt: timestamp('last_launch_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** Last time a teacher launched or read this course's reports: the roster is refreshed while it is recent. */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull(),
     rosterSyncedAt: timestamp('roster_synced_at', { withTimezone: true, mode: 'date' }),
+    /** Why the latest roster read failed, or NULL after a good one. */
+    rosterError: text('roster_error'),
   },
   (t) => [primaryKey({ columns: [t.platformId, t.contextId] })],
 );
@@ -97,4 +103,48 @@ export const launches = pgTable(
     launchedAt: timestamp('launched_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.platformId, t.contextId, t.id] })],
+);
+
+/**
+ * A group of students in a course: from the platform's Course Groups Service (`lti-gs`), from
+ * Canvas group rosters (`canvas`), or defined by the course's teachers in CoursePulse
+ * (`coursepulse`). `group_id` is ours and unique in the course (`<source>:<external id>` for the
+ * platform's groups, `coursepulse:<uuid>` for ours).
+ */
+export const groups = pgTable(
+  'groups',
+  {
+    platformId: text('platform_id').notNull(),
+    contextId: text('context_id').notNull(),
+    groupId: text('group_id').notNull(),
+    source: text('source', { enum: ['lti-gs', 'canvas', 'coursepulse'] }).notNull(),
+    /** The platform's id of the group; NULL for groups defined in CoursePulse. */
+    externalId: text('external_id'),
+    name: text('name').notNull(),
+    setId: text('set_id'),
+    setName: text('set_name'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.contextId, t.groupId] }),
+    check('groups_source', sql`${t.source} in ('lti-gs', 'canvas', 'coursepulse')`),
+  ],
+);
+
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    platformId: text('platform_id').notNull(),
+    contextId: text('context_id').notNull(),
+    groupId: text('group_id').notNull(),
+    userId: text('user_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.contextId, t.groupId, t.userId] }),
+    foreignKey({
+      columns: [t.platformId, t.contextId, t.groupId],
+      foreignColumns: [groups.platformId, groups.contextId, groups.groupId],
+    }).onDelete('cascade'),
+  ],
 );

@@ -66,9 +66,12 @@ describe(`launches: who gets in, and what is recorded (${BACKEND})`, () => {
           context_group_sets_url: 'https://lms.example.edu/groupsets/course-1',
           service_versions: ['1.0'],
         },
+        custom: {},
         first_launch_at: at,
         last_launch_at: at,
+        last_used_at: at,
         roster_synced_at: null,
+        roster_error: null,
       },
     ]);
     assert.deepEqual(await table('select * from members'), [

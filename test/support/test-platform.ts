@@ -72,7 +72,12 @@ export interface TestPlatformOptions {
   clientId?: string;
   deploymentId?: string;
   name?: string;
+  /** The scopes the platform grants a tool's client credentials; NRPS by default. */
+  scopes?: string[];
 }
+
+/** A route another test-support module adds to the platform (Course Groups, Dynamic Registration…). */
+export type PlatformRoute = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, match: RegExpExecArray) => unknown;
 
 export interface IdTokenOptions {
   /** The nonce of the login request; a launch passes the one the tool asked for. */
@@ -126,12 +131,12 @@ export function signJwt(payload: object, key: KeyObject, kid: string): string {
   return `${input}.${crypto.sign('sha256', Buffer.from(input), key).toString('base64url')}`;
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+export function send(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string> {
+export async function readBody(req: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -166,6 +171,9 @@ export class TestPlatform {
   readonly #strangerKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   readonly #contexts = new Map<string, { context: ContextClaim; members: Member[] }>();
   readonly #seenJtis = new Set<string>();
+  readonly #routes: Array<{ method: string; pattern: RegExp; handler: PlatformRoute }> = [];
+  /** Scopes `/token` grants; tests may add to it (a platform admin enabling a service). */
+  readonly grantableScopes: Set<string>;
 
   private constructor(server: http.Server, options: TestPlatformOptions) {
     this.#server = server;
@@ -179,6 +187,19 @@ export class TestPlatform {
     this.clientId = options.clientId ?? `client-${newId().slice(0, 8)}`;
     this.deploymentId = options.deploymentId ?? '1';
     this.name = options.name ?? 'Test LMS';
+    this.grantableScopes = new Set(options.scopes ?? [NRPS_SCOPE]);
+  }
+
+  /** Adds an endpoint, matched against the path before the built-in ones. */
+  route(method: string, pattern: RegExp, handler: PlatformRoute): void {
+    this.#routes.push({ method, pattern, handler });
+  }
+
+  /** True when the request carries a live access token this platform issued with `scope`. */
+  authorised(req: http.IncomingMessage, scope: string): boolean {
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ? this.issuedTokens.get(bearer) : undefined;
+    return !!token && token.expiresAt > Date.now() && token.scope.includes(scope);
   }
 
   static async start(options: TestPlatformOptions): Promise<TestPlatform> {
@@ -320,6 +341,10 @@ export class TestPlatform {
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.issuer);
     this.requests.push(`${req.method} ${url.pathname}${url.search}`);
+    for (const route of this.#routes) {
+      const match = route.method === req.method ? route.pattern.exec(url.pathname) : null;
+      if (match) return void (await route.handler(req, res, url, match));
+    }
     const nrps = /^\/nrps\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && url.pathname === '/jwks') return send(res, 200, this.jwks());
     if (req.method === 'POST' && url.pathname === '/token') return this.#token(req, res);
@@ -337,7 +362,7 @@ export class TestPlatform {
     const problem = await this.#checkClientAssertion(form.get('client_assertion') ?? '');
     if (problem) return send(res, 401, { error: 'invalid_client', error_description: problem });
     const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
-    if (scopes.length === 0 || scopes.some((s) => s !== NRPS_SCOPE)) return send(res, 400, { error: 'invalid_scope' });
+    if (scopes.length === 0 || scopes.some((s) => !this.grantableScopes.has(s))) return send(res, 400, { error: 'invalid_scope' });
     const accessToken = crypto.randomBytes(24).toString('base64url');
     this.issuedTokens.set(accessToken, { scope: scopes, expiresAt: Date.now() + 3600_000 });
     send(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, scope: scopes.join(' ') });
@@ -377,9 +402,7 @@ export class TestPlatform {
 
   /** NRPS 2.0 membership container, paged by `limit` and `from` with a `rel="next"` link, as Moodle does. */
   #memberships(req: http.IncomingMessage, res: http.ServerResponse, url: URL, contextId: string): void {
-    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const token = bearer ? this.issuedTokens.get(bearer) : undefined;
-    if (!token || token.expiresAt <= Date.now() || !token.scope.includes(NRPS_SCOPE)) {
+    if (!this.authorised(req, NRPS_SCOPE)) {
       return send(res, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
     if (!req.headers.accept?.includes(NRPS_MEDIA_TYPE)) return send(res, 406, { error: `Accept ${NRPS_MEDIA_TYPE}` });
