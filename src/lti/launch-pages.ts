@@ -37,3 +37,34 @@ export function noCoursePage(): string {
     '<p>This launch did not say which course it came from. Open CoursePulse from the menu of the course whose activity you want to see.</p>',
   );
 }
+
+/** Plain words for ltijs's reasons to refuse a launch (its `details.message`). */
+const REFUSALS: Record<string, string> = {
+  TOKEN_TOO_OLD: 'The launch took too long to arrive, or the LMS’s clock is off. Open CoursePulse again from the course menu.',
+  NONCE_ALREADY_RECEIVED: 'This launch was used already (for instance by going back in the browser). Open CoursePulse again from the course menu.',
+  UNREGISTERED_PLATFORM: 'The launch came from an LMS registration CoursePulse does not know. An LMS administrator registers it first.',
+  IDTOKEN_NOT_FOUND_DB: 'Your CoursePulse session has ended. Open CoursePulse again from the course menu.',
+  CONTEXTTOKEN_NOT_FOUND_DB: 'Your CoursePulse session has ended. Open CoursePulse again from the course menu.',
+  'invalid signature':
+    'The launch could not be verified with the LMS’s keys. An LMS administrator should check the key set URL of the CoursePulse registration.',
+};
+
+/** A refused launch, in words, with the reason code for whoever helps the user. */
+export function refusedLaunchPage(reason: string): string {
+  const words = REFUSALS[reason] ?? 'The launch from your LMS could not be verified. Open CoursePulse again from the course menu.';
+  return page('CoursePulse could not open', `<p>${escapeHtml(words)}</p><p class="muted">Reason: <code>${escapeHtml(reason)}</code></p>`);
+}
+
+/**
+ * The browser refused the login cookie inside the LMS frame. `relaunch` repeats the login
+ * top-level; without it (the login expired) the user opens CoursePulse again.
+ */
+export function cookieBlockedPage(relaunch: string | undefined): string {
+  const action = relaunch
+    ? `<p><a class="button" href="${escapeHtml(relaunch)}" target="_blank" rel="opener">Open CoursePulse in a new window</a></p>`
+    : '<p>Open CoursePulse again from the course menu, then use the button that appears here, or ask your LMS administrator to set CoursePulse to open in a new window.</p>';
+  return page(
+    'Your browser blocked CoursePulse inside the LMS',
+    `<p>Your browser does not let CoursePulse keep its sign-in cookie while it is shown inside the LMS page (Safari does this, and so do other browsers that block third-party cookies). CoursePulse works when it opens in a window of its own.</p>${action}`,
+  );
+}

@@ -29,6 +29,8 @@ export const LTI_TTL_SECONDS: Readonly<Record<string, number>> = Object.freeze({
   accesstoken: 3600,
   nonce: 600,
   state: 600,
+  // Ours, not ltijs's: the login parameters kept to offer a relaunch in a new window (relaunch.ts).
+  loginparams: 600,
 });
 
 export interface LtijsDatabaseOptions {
@@ -140,7 +142,14 @@ export class LtijsDatabase {
   async Insert(key: string | false, collection: string, item: object, index?: Query): Promise<true> {
     this.#assertDeployed(collection, item, key, index);
     const now = this.#now();
-    await insertLtiDoc(this.#db, collection, this.#document(key, item, index), now, this.#expiry(collection, now));
+    try {
+      await insertLtiDoc(this.#db, collection, this.#document(key, item, index), now, this.#expiry(collection, now));
+    } catch (err) {
+      // ltijs reads, then inserts; two launches racing with one id_token (or a replay of a nonce
+      // expired but not yet cleaned up) meet the unique index instead. Say it as ltijs would.
+      if (collection === 'nonce' && (err as { code?: string }).code === '23505') throw new Error('NONCE_ALREADY_RECEIVED');
+      throw err;
+    }
     return true;
   }
 

@@ -3,13 +3,14 @@
  * routes of api.md under `/lti` — login, launch, keys, register. ltiaas mode: no session
  * cookie, the `ltik` authorises every request after the launch.
  */
-import ltijs, { type Provider } from 'ltijs';
+import ltijs, { type LtiRequestHandler, type Provider } from 'ltijs';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../models/database.js';
 import { LtijsDatabase } from './ltijs-database.js';
 import { readLaunchClaims, verifiedIdTokenClaims } from './launch-claims.js';
-import { forbiddenPage, launchedPage, noCoursePage, platformProblemPage } from './launch-pages.js';
+import { cookieBlockedPage, forbiddenPage, launchedPage, noCoursePage, platformProblemPage, refusedLaunchPage } from './launch-pages.js';
+import { relaunchUrl, rememberLogins } from './relaunch.js';
 import { isStaff } from './roles.js';
 import { recordLaunch } from '../models/record-launch.js';
 
@@ -75,6 +76,7 @@ export async function createLti({ config, db, ltiKey, logger, now }: LtiDeps): P
           res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
           next();
         });
+        app.use(LTI_ROUTES.login, rememberLogins(plugin));
       },
     },
   );
@@ -99,6 +101,19 @@ export async function createLti({ config, db, ltiKey, logger, now }: LtiDeps): P
       next(err);
     }
   });
+  // ltijs's default answers these with JSON carrying internal messages (and the request body);
+  // the person in front of the LMS frame gets a page in words instead.
+  const refused: LtiRequestHandler = (req, res, next) => {
+    const reason = String((res.locals.err as { details?: { message?: unknown } } | undefined)?.details?.message ?? 'unknown');
+    log.warn({ reason }, 'launch refused');
+    if (reason !== 'MISSING_VALIDATION_COOKIE') return res.status(401).type('html').send(refusedLaunchPage(reason));
+    relaunchUrl(plugin, `${LTI_MOUNT}${LTI_ROUTES.login}`, (req.body as { state?: unknown } | undefined)?.state).then(
+      (relaunch) => res.status(401).type('html').send(cookieBlockedPage(relaunch)),
+      next,
+    );
+  };
+  provider.onInvalidToken(refused);
+  provider.onSessionTimeout(refused);
   provider.onUnregisteredPlatform((req, res) => {
     const { iss, client_id: clientId } = { ...req.query, ...req.body } as Record<string, string | undefined>;
     log.warn({ iss, clientId }, 'login from an unregistered platform');

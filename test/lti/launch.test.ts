@@ -12,18 +12,15 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 import { launchedPage, platformProblemPage } from '../../src/lti/launch-pages.js';
 import { TestClock } from '../support/clock.js';
+import { refusedLaunchPage } from '../../src/lti/launch-pages.js';
 import { BACKEND } from '../support/databases.js';
 import { TEST_ADMIN_TOKEN, TEST_LTI_KEY, testApp, type TestApp } from '../support/test-app.js';
 import { DEFAULT_CONTEXT, NRPS_SCOPE, ROLES, TestPlatform, signJwt, type ContextClaim, type Member } from '../support/test-platform.js';
 
 const admin = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
-/** ltijs's answer to a refused id_token (its default invalid-token handler; we set none). */
-const refusedLaunch = (message: string) => ({
-  status: 401,
-  error: 'Unauthorized',
-  details: { description: 'Error validating ltik or IdToken', message },
-});
+/** Our page for a refused id_token (launch-pages.ts), exactly. */
+const refusedLaunch = (reason: string): string => refusedLaunchPage(reason);
 
 /** How long ltijs's documents live (seconds), as the launch must have stored them. */
 const TTL = { idtoken: 24 * 3600, contexttoken: 24 * 3600, nonce: 600, accesstoken: 3600 };
@@ -189,13 +186,13 @@ describe(`LTI launch through a test platform (${BACKEND})`, () => {
     const replay = await platform.launch(supertest.agent(t.app), { idToken: first.idToken });
     assert.notEqual(replay.state, first.state);
     assert.equal(replay.response.status, 401);
-    assert.deepEqual(replay.response.body, refusedLaunch('NONCE_ALREADY_RECEIVED'));
+    assert.equal(replay.response.text, refusedLaunch('NONCE_ALREADY_RECEIVED'));
   });
 
   it('refuses an id_token signed with another key, and stores nothing for it', async () => {
     const { response } = await platform.launch(supertest.agent(t.app), { signWith: 'stranger' });
     assert.equal(response.status, 401);
-    assert.deepEqual(response.body, refusedLaunch('invalid signature'));
+    assert.equal(response.text, refusedLaunch('invalid signature'));
     assert.deepEqual(await storeRows('idtoken', 'contexttoken', 'nonce'), []);
   });
 
@@ -203,7 +200,7 @@ describe(`LTI launch through a test platform (${BACKEND})`, () => {
     const { response } = await platform.launch(supertest.agent(t.app), { aud: ['someone-else'] });
     assert.equal(response.status, 401);
     // ltijs has no aud check of its own: it looks the platform up by (iss, aud) and finds none.
-    assert.deepEqual(response.body, refusedLaunch('UNREGISTERED_PLATFORM'));
+    assert.equal(response.text, refusedLaunch('UNREGISTERED_PLATFORM'));
   });
 
   it('accepts an aud that is a plain string, as Moodle sends it', async () => {
@@ -217,7 +214,7 @@ describe(`LTI launch through a test platform (${BACKEND})`, () => {
     assert.equal(drifted.response.status, 200);
     const old = await platform.launch(supertest.agent(t.app), { ageSeconds: 61 });
     assert.equal(old.response.status, 401);
-    assert.deepEqual(old.response.body, refusedLaunch('TOKEN_TOO_OLD'));
+    assert.equal(old.response.text, refusedLaunch('TOKEN_TOO_OLD'));
   });
 
   it('answers a login from an unregistered platform with our page (400) and no state cookie', async () => {

@@ -99,7 +99,16 @@ describe(`the ltijs database plugin (${BACKEND})`, function () {
   }
 
   it('keeps tokens for as long as ltijs expects', () => {
-    assert.deepEqual(LTI_TTL_SECONDS, { idtoken: 86400, contexttoken: 86400, accesstoken: 3600, nonce: 600, state: 600 });
+    assert.deepEqual(LTI_TTL_SECONDS, { idtoken: 86400, contexttoken: 86400, accesstoken: 3600, nonce: 600, state: 600, loginparams: 600 });
+  });
+
+  it('says NONCE_ALREADY_RECEIVED when a nonce is inserted twice (two launches racing with one id_token)', async () => {
+    const plugin = t.lti.plugin;
+    await plugin.Insert(false, 'nonce', { nonce: 'n-1' });
+    await assert.rejects(plugin.Insert(false, 'nonce', { nonce: 'n-1' }), /^Error: NONCE_ALREADY_RECEIVED$/);
+    // Expired but not yet cleaned up: still a replay.
+    clock.advance(LTI_TTL_SECONDS.nonce!);
+    await assert.rejects(plugin.Insert(false, 'nonce', { nonce: 'n-1' }), /^Error: NONCE_ALREADY_RECEIVED$/);
   });
 
   it('returns an encrypted document decrypted, with createdAt in epoch milliseconds, until it expires', async () => {
