@@ -1,10 +1,11 @@
 /** The Express app: request logging, static files, the route table, errors. Tests build it directly. */
 import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import type { Provider } from 'ltijs';
+import type { Lti } from './lti/provider.js';
 import type { Database } from './models/database.js';
 import { routes } from './routes/index.js';
 import { errorHandler, notFound } from './routes/http-error.js';
@@ -14,10 +15,13 @@ export const PUBLIC_DIR = fileURLToPath(new URL('../src/views/public/', import.m
 
 export interface AppDeps {
   db: Database;
-  lti: Provider;
+  lti: Lti;
   adminToken: string;
   logger: Logger;
 }
+
+// htmx is served from our own origin (no CDN), straight from its npm package.
+const HTMX = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 
 // A caller's request id is kept when it is a sane token, so logs join up across a proxy.
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -54,6 +58,7 @@ export function createApp({ db, lti, adminToken, logger }: AppDeps): Express {
     res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
     next();
   });
+  app.get('/static/vendor/htmx.min.js', (_req, res) => res.sendFile(HTMX, { maxAge: '1d' }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.use(routes({ db, lti, adminToken }));
   app.use(notFound);

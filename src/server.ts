@@ -42,7 +42,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const lti = await createLti({ config, db, ltiKey, logger });
     cleanups.push(() => lti.close());
 
-    const app = createApp({ db, lti: lti.provider, adminToken, logger });
+    const app = createApp({ db, lti, adminToken, logger });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -8,11 +8,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../models/database.js';
 import { LtijsDatabase } from './ltijs-database.js';
-import { readLaunchClaims, verifiedIdTokenClaims } from './launch-claims.js';
-import { cookieBlockedPage, forbiddenPage, launchedPage, noCoursePage, platformProblemPage, refusedLaunchPage } from './launch-pages.js';
+import { dynamicRegistrationHandler } from './dynamic-registration.js';
+import { launchHandler } from '../routes/launch.js';
+import type { LaunchClaims } from './launch-claims.js';
+import { cookieBlockedPage, platformProblemPage, refusedLaunchPage } from './launch-pages.js';
 import { relaunchUrl, rememberLogins } from './relaunch.js';
-import { isStaff } from './roles.js';
-import { recordLaunch } from '../models/record-launch.js';
 
 /** Where ltijs is mounted in our app, and its routes inside that mount (api.md). */
 export const LTI_MOUNT = '/lti';
@@ -25,11 +25,15 @@ export interface LtiDeps {
   logger: Logger;
   /** The clock token expiry is measured against (tests move it). */
   now?: () => Date;
+  /** Runs after a teacher's launch is recorded (the roster read). */
+  afterStaffLaunch?: (launch: LaunchClaims) => Promise<void>;
 }
 
 export interface Lti {
   provider: Provider;
   plugin: LtijsDatabase;
+  /** ltijs's key, which also signs the ltiks our routes check (course-session.ts). */
+  ltiKey: string;
   close(): Promise<void>;
 }
 
@@ -42,7 +46,7 @@ function newProvider(): Provider {
   return new ProviderClass();
 }
 
-export async function createLti({ config, db, ltiKey, logger, now }: LtiDeps): Promise<Lti> {
+export async function createLti({ config, db, ltiKey, logger, now, afterStaffLaunch }: LtiDeps): Promise<Lti> {
   const log = logger.child({ component: 'lti' });
   const plugin = new LtijsDatabase(db, { logger: log, now });
   const provider = newProvider();
@@ -81,26 +85,8 @@ export async function createLti({ config, db, ltiKey, logger, now }: LtiDeps): P
     },
   );
 
-  provider.onConnect(async (token: { platformId: string; user: string }, req, res, next) => {
-    try {
-      const claims = readLaunchClaims(token, res.locals.context, verifiedIdTokenClaims(req.body));
-      if (claims === 'no-course' || claims === 'malformed') {
-        log.warn({ platformId: token.platformId, problem: claims }, 'launch without a usable course context');
-        return res.status(400).type('html').send(noCoursePage());
-      }
-      if (!isStaff(claims.roles)) {
-        log.info({ platformId: claims.platformId, contextId: claims.contextId, roles: claims.roles }, 'launch refused: not a teacher of the course');
-        // ltijs has stored this launch's context token; without it the ltik opens nothing.
-        await plugin.Delete('contexttoken', { contextId: (res.locals.context as { contextId: string }).contextId, user: token.user });
-        return res.status(403).type('html').send(forbiddenPage());
-      }
-      await recordLaunch(db, claims, (now ?? (() => new Date()))());
-      log.info({ platformId: claims.platformId, contextId: claims.contextId }, 'launch');
-      res.type('html').send(launchedPage(claims.course.title ?? claims.course.label ?? 'this course'));
-    } catch (err) {
-      next(err);
-    }
-  });
+  provider.onConnect(launchHandler({ db, plugin, logger: log, now: now ?? (() => new Date()), afterStaffLaunch }));
+  provider.onDynamicRegistration(dynamicRegistrationHandler({ provider, plugin, config, logger: log, now }));
   // ltijs's default answers these with JSON carrying internal messages (and the request body);
   // the person in front of the LMS frame gets a page in words instead.
   const refused: LtiRequestHandler = (req, res, next) => {
@@ -152,6 +138,7 @@ export async function createLti({ config, db, ltiKey, logger, now }: LtiDeps): P
   return {
     provider,
     plugin,
+    ltiKey,
     async close() {
       await provider.close({ silent: true });
     },

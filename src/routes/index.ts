@@ -1,16 +1,17 @@
 /** The route table: every URL CoursePulse answers, one line each (handlers live beside this file). */
 import express, { type RequestHandler, type Router } from 'express';
-import type { Provider } from 'ltijs';
-import { LTI_MOUNT } from '../lti/provider.js';
+import { LTI_MOUNT, type Lti } from '../lti/provider.js';
 import type { Database } from '../models/database.js';
 import { getPlatforms, postPlatform, postPlatformActive } from './admin-platforms.js';
+import { getOverview } from './course-overview.js';
+import { requireCourse } from './require-course.js';
 import { health } from './health.js';
 import { HttpError } from './http-error.js';
 import { requireAdmin } from './require-admin.js';
 
 export interface RouteDeps {
   db: Database;
-  lti: Provider;
+  lti: Lti;
   adminToken: string;
 }
 
@@ -26,15 +27,19 @@ export function routes({ db, lti, adminToken }: RouteDeps): Router {
   const router = express.Router();
   router.get('/healthz', health(db));
 
+  // The course pages: authorised by the launch's ltik, for the course it names only.
+  const course = requireCourse(lti.plugin, lti.ltiKey, db);
+  router.get('/reports/overview', course, getOverview(db));
+
   const admin = express.Router();
   admin.use(requireAdmin(adminToken), requireJsonBody, express.json({ limit: '100kb' }));
-  admin.get('/platforms', getPlatforms(lti));
-  admin.post('/platforms', postPlatform(lti));
-  admin.post('/platforms/:id/activate', postPlatformActive(lti, true));
-  admin.post('/platforms/:id/deactivate', postPlatformActive(lti, false));
+  admin.get('/platforms', getPlatforms(lti.provider));
+  admin.post('/platforms', postPlatform(lti.provider));
+  admin.post('/platforms/:id/activate', postPlatformActive(lti.provider, true));
+  admin.post('/platforms/:id/deactivate', postPlatformActive(lti.provider, false));
   router.use('/admin/api', admin);
 
   // ltijs's own app: /lti/login, /lti/launch, /lti/keys, /lti/register (api.md).
-  router.use(LTI_MOUNT, lti.app);
+  router.use(LTI_MOUNT, lti.provider.app);
   return router;
 }

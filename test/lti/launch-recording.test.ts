@@ -49,7 +49,8 @@ describe(`launches: who gets in, and what is recorded (${BACKEND})`, () => {
       },
     });
     assert.equal(response.status, 200, response.text);
-    assert.match(response.text, /CoursePulse is connected to <strong>Introduction to Biology<\/strong>/);
+    assert.match(response.text, /<p class="course-name">Introduction to Biology<\/p>/);
+    assert.match(response.text, /0 students on the roster\./);
     const at = clock.now();
     assert.deepEqual(await table('select * from courses'), [
       {

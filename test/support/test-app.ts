@@ -29,7 +29,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = await testDatabase();
   const config = { publicUrl: options.publicUrl ?? 'http://127.0.0.1', ltiAutoActivate: options.ltiAutoActivate ?? true };
   const lti = await createLti({ config, db, ltiKey: TEST_LTI_KEY, logger, now: options.now });
-  const app = createApp({ db, lti: lti.provider, adminToken: TEST_ADMIN_TOKEN, logger });
+  const app = createApp({ db, lti, adminToken: TEST_ADMIN_TOKEN, logger });
   return {
     app,
     db,

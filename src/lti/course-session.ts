@@ -1,0 +1,84 @@
+/**
+ * Who is asking, for every request after the launch: the launch's `ltik` (an HS256 token ltijs
+ * signs with LTI_KEY) names a platform, a deployment, a course and a user; the id token and
+ * context token ltijs stored at the launch say which platform registration and which roles.
+ * This does what ltijs's own check does in ltiaas mode, so our routes can live in our route
+ * table (`/reports`, `/api`, `/groups`) rather than inside ltijs's app, and adds ours: the roles
+ * are checked again on every request, and the course is fixed by the token, never by the request.
+ */
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import type { LtijsDatabase } from './ltijs-database.js';
+import { isStaff } from './roles.js';
+
+export interface CourseSession {
+  platformId: string;
+  contextId: string;
+  userId: string;
+  roles: string[];
+  courseTitle: string | null;
+  locale: string | null;
+  /** The token itself, to hand on in links and htmx headers. */
+  ltik: string;
+}
+
+export type SessionProblem = 'missing' | 'invalid' | 'expired' | 'forbidden';
+
+const ltikPayload = z.object({
+  platformUrl: z.string(),
+  clientId: z.string(),
+  deploymentId: z.string(),
+  contextId: z.string(),
+  user: z.string(),
+});
+
+const idToken = z.object({ platformId: z.string().min(1) });
+const contextToken = z.object({
+  roles: z.array(z.string()).nullish(),
+  context: z.object({ id: z.string().min(1), title: z.string().nullish() }),
+  launchPresentation: z.object({ locale: z.string().nullish() }).nullish(),
+});
+
+export async function openCourseSession(
+  plugin: LtijsDatabase,
+  ltiKey: string,
+  ltik: string | undefined,
+): Promise<CourseSession | SessionProblem> {
+  if (!ltik) return 'missing';
+  let claims: z.infer<typeof ltikPayload>;
+  try {
+    claims = ltikPayload.parse(jwt.verify(ltik, ltiKey, { algorithms: ['HS256'] }));
+  } catch {
+    return 'invalid';
+  }
+  const { platformUrl, clientId, deploymentId, contextId, user } = claims;
+  // Both documents expire 24 h after the launch (ltijs-database.ts): the ltik lives as long.
+  const [ids, contexts] = await Promise.all([
+    plugin.Get(false, 'idtoken', { iss: platformUrl, clientId, deploymentId, user }),
+    plugin.Get(false, 'contexttoken', { contextId, user }),
+  ]);
+  const id = idToken.safeParse(ids ? ids[0] : undefined);
+  const context = contextToken.safeParse(contexts ? contexts[0] : undefined);
+  if (!id.success || !context.success) return 'expired';
+  const roles = context.data.roles ?? [];
+  if (!isStaff(roles)) return 'forbidden';
+  return {
+    platformId: id.data.platformId,
+    contextId: context.data.context.id,
+    userId: user,
+    roles,
+    courseTitle: context.data.context.title ?? null,
+    locale: context.data.launchPresentation?.locale ?? null,
+    ltik,
+  };
+}
+
+/** The ltik of a request, where api.md says it may be: `Authorization: Bearer`, `?ltik=`, or a form field. */
+export function ltikOf(req: { headers: { authorization?: string }; query: unknown; body?: unknown }): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (bearer) return bearer;
+  const fromQuery = (req.query as { ltik?: unknown }).ltik;
+  if (typeof fromQuery === 'string' && fromQuery) return fromQuery;
+  const fromBody = (req.body as { ltik?: unknown } | undefined)?.ltik;
+  return typeof fromBody === 'string' && fromBody ? fromBody : undefined;
+}

@@ -1,0 +1,83 @@
+/**
+ * The one place that decides between a full page and the partial htmx asked for. Every htmx
+ * target is a partial that the full page also renders, so a reload, a history restore or a
+ * browser without JavaScript gets the same content as an htmx swap. Handlers never read HX-*
+ * headers themselves.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Request, Response } from 'express';
+import Handlebars from 'handlebars';
+
+// Templates stay in src/ and resolve from src/ and dist/ alike (as the migrations do).
+const VIEWS_DIR = fileURLToPath(new URL('../../src/views/', import.meta.url));
+
+const handlebars = Handlebars.create();
+
+function load(folder: string): Map<string, Handlebars.TemplateDelegate> {
+  const dir = path.join(VIEWS_DIR, folder);
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .filter((file) => file.endsWith('.hbs'))
+      .map((file) => [file.replace(/\.hbs$/, ''), handlebars.compile(fs.readFileSync(path.join(dir, file), 'utf8'), { strict: true })]),
+  );
+}
+
+const partials = load('partials');
+for (const [name, template] of partials) handlebars.registerPartial(name, template);
+const pages = load('pages');
+const layout = load('layouts').get('page')!;
+
+handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value));
+handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+handlebars.registerHelper('plural', (n: number, one: string, many: string) => (n === 1 ? one : many));
+handlebars.registerHelper('iso', (date: Date | null) => (date ? date.toISOString() : ''));
+handlebars.registerHelper('time', (date: Date | null) => (date ? date.toISOString().slice(11, 16) : ''));
+
+/** Data every page needs: the page title and, inside a course, the session's ltik and course. */
+export interface PageContext {
+  title: string;
+  /** Present inside a course: htmx sends it on every request, links carry it for no-JS use. */
+  ltik?: string;
+  course?: { title: string | null };
+}
+
+export interface View<Data extends object> {
+  /** A file of pages/, which includes `partial`. */
+  page: string;
+  /** A file of partials/: what an htmx request for this URL swaps in. */
+  partial: string;
+  data: Data & PageContext;
+  status?: number;
+}
+
+function isHtmxSwap(req: Request): boolean {
+  // A history restore (the cache missed) and a boosted link want the whole page.
+  return req.get('HX-Request') === 'true' && req.get('HX-History-Restore-Request') !== 'true' && req.get('HX-Boosted') !== 'true';
+}
+
+export function renderPage<Data extends object>(name: string, data: Data & PageContext): string {
+  const page = pages.get(name);
+  if (!page) throw new Error(`no page template ${name}`);
+  return layout({ ...data, body: page(data) });
+}
+
+export function renderPartial<Data extends object>(name: string, data: Data): string {
+  const partial = partials.get(name);
+  if (!partial) throw new Error(`no partial template ${name}`);
+  return partial(data);
+}
+
+export function renderView<Data extends object>(req: Request, res: Response, view: View<Data>): void {
+  res.vary('HX-Request');
+  res.status(view.status ?? 200).type('html');
+  res.send(isHtmxSwap(req) ? renderPartial(view.partial, view.data) : renderPage(view.page, view.data));
+}
+
+/** A refusal or failure for a person: the whole page, or for htmx the message swapped into the main region. */
+export function renderProblem(req: Request, res: Response, status: number, title: string, message: string): void {
+  if (isHtmxSwap(req)) res.set({ 'HX-Retarget': '#main', 'HX-Reswap': 'innerHTML' });
+  renderView(req, res, { page: 'problem', partial: 'problem', data: { title, message }, status });
+}
