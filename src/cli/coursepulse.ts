@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN_FILE, readStoredSecret } from '../data-dir.js';
 import type { PlatformSummary } from '../lti/platforms.js';
+import { canvasDeveloperKeyJson, publicUrlProblem } from '../lti/tool-configuration.js';
 
 const USAGE = `Usage: coursepulse <command> [options]
 
@@ -17,10 +18,14 @@ Commands:
                                      register a platform by hand
   platform activate <id>             let a platform launch CoursePulse
   platform deactivate <id>           refuse its launches (its data is kept)
+  lti-config --url PUBLIC_URL [--new-window]
+                                     print the Canvas developer key JSON (LTI Key, "Paste JSON")
+                                     for CoursePulse at PUBLIC_URL; --new-window opens it in a new tab
   help                               this text
 
 Options:
   --url URL          the running CoursePulse (default: $COURSEPULSE_URL, else http://127.0.0.1:$PORT, PORT 3000)
+                     (lti-config: the PUBLIC_URL the LMS reaches, default $PUBLIC_URL)
   --token TOKEN      the admin token (default: $ADMIN_TOKEN, else the file DATA_DIR/admin-token)
   --data-dir DIR     where to find the admin token file (default: $DATA_DIR, else ./data)
   --json             print JSON instead of a table
@@ -56,6 +61,7 @@ const OPTIONS = {
   'auth-url': { type: 'string' },
   'token-url': { type: 'string' },
   'jwks-url': { type: 'string' },
+  'new-window': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -160,6 +166,16 @@ async function platformCommand(action: string | undefined, args: string[], value
   }
 }
 
+/** `lti-config`: needs nothing running; the URL is CoursePulse's PUBLIC_URL, not the admin API's. */
+function ltiConfigCommand(args: string[], values: Values, io: Io): void {
+  if (args.length > 0) throw new UsageError(`lti-config takes no arguments (got "${args.join(' ')}")`);
+  const url = values.url ?? io.env.PUBLIC_URL;
+  if (!url) throw new UsageError('lti-config needs --url, the PUBLIC_URL the LMS reaches CoursePulse at (e.g. https://coursepulse.example.edu)');
+  const problem = publicUrlProblem(url);
+  if (problem) throw new UsageError(`--url ${url} ${problem}`);
+  io.out(canvasDeveloperKeyJson(url, { newWindow: values['new-window'] }));
+}
+
 /** Runs the command line `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   try {
@@ -177,6 +193,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     if (command === 'platform') {
       await platformCommand(action, rest, values, io);
+      return 0;
+    }
+    if (command === 'lti-config') {
+      ltiConfigCommand(positionals.slice(1), values, io);
       return 0;
     }
     throw new UsageError(`unknown command "${command}"`);
