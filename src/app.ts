@@ -18,6 +18,8 @@ export interface AppDeps {
   lti: Lti;
   adminToken: string;
   logger: Logger;
+  /** The clock of course activity and changes (tests freeze it). */
+  now?: () => Date;
 }
 
 // htmx is served from our own origin (no CDN), straight from its npm package.
@@ -26,7 +28,7 @@ const HTMX = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js')
 // A caller's request id is kept when it is a sane token, so logs join up across a proxy.
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
-export function createApp({ db, lti, adminToken, logger }: AppDeps): Express {
+export function createApp({ db, lti, adminToken, logger, now = () => new Date() }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
@@ -46,7 +48,7 @@ export function createApp({ db, lti, adminToken, logger }: AppDeps): Express {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url.replace(/([?&]ltik=)[^&]*/, '$1[hidden]'),
+          url: req.url.replace(/([?&](?:ltik|registration_token)=)[^&]*/g, '$1[hidden]'),
           remoteAddress: req.remoteAddress,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -60,7 +62,7 @@ export function createApp({ db, lti, adminToken, logger }: AppDeps): Express {
   });
   app.get('/static/vendor/htmx.min.js', (_req, res) => res.sendFile(HTMX, { maxAge: '1d' }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
-  app.use(routes({ db, lti, adminToken }));
+  app.use(routes({ db, lti, adminToken, now }));
   app.use(notFound);
   app.use(errorHandler);
   return app;

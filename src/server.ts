@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { createApp } from './app.js';
 import { ADMIN_TOKEN_FILE, LTI_KEY_FILE, lockDataDir, storedSecret } from './data-dir.js';
 import { createLti } from './lti/provider.js';
+import { startRosterRefresher } from './lti/roster-refresher.js';
 import type { Database } from './models/database.js';
 import { migrate } from './models/migrate.js';
 import { openDatabase } from './models/open-database.js';
@@ -41,6 +42,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const adminToken = config.adminToken ?? adminTokenFromDataDir(config.dataDir, logger);
     const lti = await createLti({ config, db, ltiKey, logger });
     cleanups.push(() => lti.close());
+    const refresher = startRosterRefresher({ db, lti, logger, config }, { intervalMinutes: config.rosterRefreshMinutes });
+    cleanups.push(() => refresher.stop());
 
     const app = createApp({ db, lti, adminToken, logger });
     const server = http.createServer(app);

@@ -15,6 +15,7 @@ Commands:
   platform list                      the registered LMS platforms
   platform add --issuer URL --client-id ID --name NAME
                --auth-url URL --token-url URL --jwks-url URL
+               [--auth-server URL]   (the LMS's OAuth2 audience, e.g. Brightspace's)
                                      register a platform by hand
   platform activate <id>             let a platform launch CoursePulse
   platform deactivate <id>           refuse its launches (its data is kept)
@@ -61,6 +62,7 @@ const OPTIONS = {
   'auth-url': { type: 'string' },
   'token-url': { type: 'string' },
   'jwks-url': { type: 'string' },
+  'auth-server': { type: 'string' },
   'new-window': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -147,6 +149,7 @@ async function platformCommand(action: string | undefined, args: string[], value
         authUrl: values['auth-url'],
         tokenUrl: values['token-url'],
         jwksUrl: values['jwks-url'],
+        ...(values['auth-server'] ? { authServer: values['auth-server'] } : {}),
       });
       if (!values.json) io.out(`Registered ${platform.name} as platform ${platform.id}.\n`);
       print([platform]);

@@ -28,6 +28,7 @@ declare module 'ltijs' {
     platformActive(active?: boolean): Promise<boolean>;
     platformAuthEndpoint(): Promise<string>;
     platformAccessTokenEndpoint(): Promise<string>;
+    platformAuthorizationServer(): Promise<string>;
     platformAuthConfig(): Promise<AuthConfig>;
     platformPublicKey(): Promise<string>;
     platformPrivateKey(): Promise<string>;

@@ -18,6 +18,8 @@ export interface PlatformInput {
   authUrl: string;
   tokenUrl: string;
   jwksUrl: string;
+  /** The audience of token requests, where the LMS names one; default: the token URL. */
+  authServer?: string;
 }
 
 export async function summarisePlatform(platform: Platform): Promise<PlatformSummary> {
@@ -51,6 +53,7 @@ export async function addPlatform(lti: Provider, input: PlatformInput): Promise<
     name: input.name,
     authenticationEndpoint: input.authUrl,
     accesstokenEndpoint: input.tokenUrl,
+    authorizationServer: input.authServer,
     authConfig: { method: 'JWK_SET', key: input.jwksUrl },
   });
   // Registered by an admin on purpose: usable at once, whatever LTI_AUTO_ACTIVATE says of

@@ -10,7 +10,9 @@ import type { Database } from '../models/database.js';
 import { LtijsDatabase } from './ltijs-database.js';
 import { dynamicRegistrationHandler } from './dynamic-registration.js';
 import { launchHandler } from '../routes/launch.js';
+import { findCourseServices } from '../models/course-services.js';
 import type { LaunchClaims } from './launch-claims.js';
+import { syncRoster } from './roster.js';
 import { cookieBlockedPage, platformProblemPage, refusedLaunchPage } from './launch-pages.js';
 import { relaunchUrl, rememberLogins } from './relaunch.js';
 
@@ -19,15 +21,22 @@ export const LTI_MOUNT = '/lti';
 export const LTI_ROUTES = { login: '/login', launch: '/launch', keys: '/keys', register: '/register' } as const;
 
 export interface LtiDeps {
-  config: Pick<Config, 'publicUrl' | 'ltiAutoActivate'>;
+  config: Pick<Config, 'publicUrl' | 'ltiAutoActivate' | 'canvasGroupRosters'>;
   db: Database;
   ltiKey: string;
   logger: Logger;
   /** The clock token expiry is measured against (tests move it). */
   now?: () => Date;
-  /** Runs after a teacher's launch is recorded (the roster read). */
-  afterStaffLaunch?: (launch: LaunchClaims) => Promise<void>;
+  /** Read the roster on every teacher's launch (default true; tests of other things turn it off). */
+  rosterOnLaunch?: boolean;
 }
+
+/**
+ * How long a launch waits for the roster before it answers: long enough for a course of a few
+ * thousand members (measured at 0.2–0.6 s for 5,000), short enough that a slow LMS never leaves
+ * the teacher in front of a blank frame. A read still running then finishes in the background.
+ */
+export const LAUNCH_ROSTER_WAIT_MS = 5000;
 
 export interface Lti {
   provider: Provider;
@@ -46,7 +55,7 @@ function newProvider(): Provider {
   return new ProviderClass();
 }
 
-export async function createLti({ config, db, ltiKey, logger, now, afterStaffLaunch }: LtiDeps): Promise<Lti> {
+export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunch = true }: LtiDeps): Promise<Lti> {
   const log = logger.child({ component: 'lti' });
   const plugin = new LtijsDatabase(db, { logger: log, now });
   const provider = newProvider();
@@ -85,7 +94,18 @@ export async function createLti({ config, db, ltiKey, logger, now, afterStaffLau
     },
   );
 
-  provider.onConnect(launchHandler({ db, plugin, logger: log, now: now ?? (() => new Date()), afterStaffLaunch }));
+  const lti: Lti = { provider, plugin, ltiKey, close: () => provider.close({ silent: true }).then(() => undefined) };
+  const rosterDeps = { db, lti, logger, config, now };
+  // The roster is read on every teacher's launch, so the page opens with it loaded.
+  const loadRoster = async (launch: LaunchClaims) => {
+    const course = await findCourseServices(db, launch);
+    if (!course) return;
+    const read = syncRoster(rosterDeps, course);
+    await Promise.race([read, new Promise((resolve) => setTimeout(resolve, LAUNCH_ROSTER_WAIT_MS).unref())]);
+  };
+  provider.onConnect(
+    launchHandler({ db, plugin, logger: log, now: now ?? (() => new Date()), afterStaffLaunch: rosterOnLaunch ? loadRoster : undefined }),
+  );
   provider.onDynamicRegistration(dynamicRegistrationHandler({ provider, plugin, config, logger: log, now }));
   // ltijs's default answers these with JSON carrying internal messages (and the request body);
   // the person in front of the LMS frame gets a page in words instead.
@@ -135,12 +155,5 @@ export async function createLti({ config, db, ltiKey, logger, now, afterStaffLau
     if (!before.has(listener)) process.removeListener('SIGINT', listener);
   }
 
-  return {
-    provider,
-    plugin,
-    ltiKey,
-    async close() {
-      await provider.close({ silent: true });
-    },
-  };
+  return lti;
 }

@@ -5,6 +5,7 @@
  */
 import type { LaunchClaims } from '../lti/launch-claims.js';
 import type { Database } from './database.js';
+import { upsertRosterMembers } from './upsert-roster.js';
 
 export async function recordLaunch(db: Database, launch: LaunchClaims, now: Date): Promise<void> {
   const { platformId, contextId, person } = launch;
@@ -34,36 +35,21 @@ export async function recordLaunch(db: Database, launch: LaunchClaims, now: Date
         JSON.stringify(launch.custom),
       ],
     );
-    // The launcher is a member now, whatever the last roster said; names given in this launch
-    // win over older ones, missing ones keep what was known.
-    await tx.query(
-      `insert into members (platform_id, context_id, user_id, name, given_name, family_name, email, picture, roles, status, sourced_id, left_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'Active', $10, null, $11)
-       on conflict (platform_id, context_id, user_id) do update set
-         name = coalesce(excluded.name, members.name),
-         given_name = coalesce(excluded.given_name, members.given_name),
-         family_name = coalesce(excluded.family_name, members.family_name),
-         email = coalesce(excluded.email, members.email),
-         picture = coalesce(excluded.picture, members.picture),
-         roles = excluded.roles,
-         status = 'Active',
-         sourced_id = coalesce(excluded.sourced_id, members.sourced_id),
-         left_at = null,
-         updated_at = excluded.updated_at`,
-      [
-        platformId,
-        contextId,
-        launch.userId,
-        person.name,
-        person.givenName,
-        person.familyName,
-        person.email,
-        person.picture,
-        launch.roles,
-        launch.sourcedId,
-        now,
-      ],
-    );
+    // The launcher is a member now, whatever the last roster said: the same upsert as a roster
+    // read of one Active member (names given win, names withheld keep what was known).
+    await upsertRosterMembers(tx, { platformId, contextId }, [
+      {
+        userId: launch.userId,
+        name: person.name,
+        givenName: person.givenName,
+        familyName: person.familyName,
+        email: person.email,
+        picture: person.picture,
+        roles: launch.roles,
+        status: 'Active',
+        sourcedId: launch.sourcedId,
+      },
+    ], now);
     await tx.query(
       `insert into launches (platform_id, context_id, user_id, roles, resource_link_id, launched_at) values ($1, $2, $3, $4, $5, $6)`,
       [platformId, contextId, launch.userId, launch.roles, launch.resourceLinkId, now],

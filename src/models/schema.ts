@@ -57,7 +57,10 @@ export const courses = pgTable(
     lastLaunchAt: timestamp('last_launch_at', { withTimezone: true, mode: 'date' }).notNull(),
     /** Last time a teacher launched or read this course's reports: the roster is refreshed while it is recent. */
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The latest good roster read. */
     rosterSyncedAt: timestamp('roster_synced_at', { withTimezone: true, mode: 'date' }),
+    /** The latest roster read, good or failed: also the refresher's claim on the course. */
+    rosterAttemptedAt: timestamp('roster_attempted_at', { withTimezone: true, mode: 'date' }),
     /** Why the latest roster read failed, or NULL after a good one. */
     rosterError: text('roster_error'),
   },

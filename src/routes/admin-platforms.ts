@@ -13,6 +13,8 @@ const platformInput = z.strictObject({
   authUrl: webUrl,
   tokenUrl: webUrl,
   jwksUrl: webUrl,
+  /** The audience of the tool's token requests where the LMS names one (Brightspace's "OAuth2 Audience"); default: tokenUrl. */
+  authServer: webUrl.optional(),
 });
 
 // ltijs's platform ids are 32 hex characters; anything else cannot name a platform.

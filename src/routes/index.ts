@@ -3,6 +3,15 @@ import express, { type RequestHandler, type Router } from 'express';
 import { LTI_MOUNT, type Lti } from '../lti/provider.js';
 import type { Database } from '../models/database.js';
 import { getPlatforms, postPlatform, postPlatformActive } from './admin-platforms.js';
+import {
+  getGroups,
+  getGroupsJson,
+  postGroup,
+  postGroupDelete,
+  postGroupMembers,
+  postGroupMembersRemove,
+  postGroupRename,
+} from './course-groups.js';
 import { getOverview } from './course-overview.js';
 import { requireCourse } from './require-course.js';
 import { health } from './health.js';
@@ -13,6 +22,7 @@ export interface RouteDeps {
   db: Database;
   lti: Lti;
   adminToken: string;
+  now: () => Date;
 }
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {
@@ -23,13 +33,21 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function routes({ db, lti, adminToken }: RouteDeps): Router {
+export function routes({ db, lti, adminToken, now }: RouteDeps): Router {
   const router = express.Router();
   router.get('/healthz', health(db));
 
   // The course pages: authorised by the launch's ltik, for the course it names only.
-  const course = requireCourse(lti.plugin, lti.ltiKey, db);
+  const course = requireCourse(lti.plugin, lti.ltiKey, db, now);
+  const form = express.urlencoded({ extended: false, limit: '20kb' });
   router.get('/reports/overview', course, getOverview(db));
+  router.get('/groups', course, getGroups(db));
+  router.post('/groups', form, course, postGroup(db, now));
+  router.post('/groups/:groupId/rename', form, course, postGroupRename(db, now));
+  router.post('/groups/:groupId/delete', form, course, postGroupDelete(db));
+  router.post('/groups/:groupId/members', form, course, postGroupMembers(db, now));
+  router.post('/groups/:groupId/members/remove', form, course, postGroupMembersRemove(db, now));
+  router.get('/api/groups', course, getGroupsJson(db));
 
   const admin = express.Router();
   admin.use(requireAdmin(adminToken), requireJsonBody, express.json({ limit: '100kb' }));

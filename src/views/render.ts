@@ -81,3 +81,13 @@ export function renderProblem(req: Request, res: Response, status: number, title
   if (isHtmxSwap(req)) res.set({ 'HX-Retarget': '#main', 'HX-Reswap': 'innerHTML' });
   renderView(req, res, { page: 'problem', partial: 'problem', data: { title, message }, status });
 }
+
+/**
+ * The answer to a form that changed something: htmx gets the updated region at once; a plain
+ * browser gets 303 to `location`, so a reload does not post the form again.
+ */
+export function renderAfterChange<Data extends object>(req: Request, res: Response, view: View<Data>, location: string): void {
+  if (isHtmxSwap(req)) return renderView(req, res, view);
+  res.vary('HX-Request');
+  res.redirect(303, location);
+}

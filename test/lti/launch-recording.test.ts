@@ -3,7 +3,9 @@ import supertest from 'supertest';
 import { BACKEND } from '../support/databases.js';
 import { TestClock } from '../support/clock.js';
 import { TEST_ADMIN_TOKEN, testApp, type TestApp } from '../support/test-app.js';
+import { instructor, students } from '../support/roster-members.js';
 import { CLAIMS, DEFAULT_CONTEXT, ROLES, TestPlatform } from '../support/test-platform.js';
+import { toolServer, type ToolServer } from '../support/tool-server.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/';
 const GROUPS_CLAIM = 'https://purl.imsglobal.org/spec/lti-gs/claim/groupsservice';
@@ -72,6 +74,7 @@ describe(`launches: who gets in, and what is recorded (${BACKEND})`, () => {
         last_launch_at: at,
         last_used_at: at,
         roster_synced_at: null,
+        roster_attempted_at: null,
         roster_error: null,
       },
     ]);
@@ -167,5 +170,43 @@ describe(`launches: who gets in, and what is recorded (${BACKEND})`, () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe(`a teacher's launch loads the roster (${BACKEND})`, () => {
+  let tool: ToolServer;
+  let t: TestApp;
+  let platform: TestPlatform;
+
+  beforeEach(async () => {
+    tool = await toolServer();
+    t = await testApp({ publicUrl: tool.url, rosterOnLaunch: true });
+    tool.serve(t.app);
+    platform = await TestPlatform.start({ toolUrl: tool.url });
+    await supertest(t.app).post('/admin/api/platforms').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send(platform.registration()).expect(201);
+  });
+  afterEach(async () => {
+    await platform.close();
+    await tool.close();
+    await t.close();
+  });
+
+  it('opens on the overview with the roster read from the LMS', async () => {
+    platform.setMembers(DEFAULT_CONTEXT, [instructor, ...students(3)]);
+    const { response } = await platform.launch(supertest.agent(t.app), {});
+    assert.equal(response.status, 200, response.text);
+    assert.match(response.text, /3 students on the roster, read from the LMS at/);
+    assert.deepEqual(
+      await t.db.query('select user_id, status, left_at from members order by user_id'),
+      ['instructor-1', 'student-001', 'student-002', 'student-003'].map((user_id) => ({ user_id, status: 'Active', left_at: null })),
+    );
+  });
+
+  it('opens all the same when the roster cannot be read, and says so', async () => {
+    // No roster for this course on the platform: its NRPS answers 404.
+    const { response } = await platform.launch(supertest.agent(t.app), {});
+    assert.equal(response.status, 200, response.text);
+    assert.match(response.text, /0 students on the roster\./);
+    assert.match(response.text, /The latest roster could not be read from the LMS \(NRPS: page 1 \(GET [^)]+\) answered HTTP 404: [^)]+\)\. Ask your LMS administrator/);
   });
 });

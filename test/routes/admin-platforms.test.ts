@@ -75,6 +75,20 @@ describe(`admin API: platforms (${BACKEND})`, () => {
     assert.deepEqual(await stored.platformAuthConfig(), { method: 'JWK_SET', key: moodle.jwksUrl });
   });
 
+  it("keeps the LMS's OAuth2 audience when one is given (Brightspace), else uses the token URL", async () => {
+    const plain = await request(t.app).post('/admin/api/platforms').set(auth).send(moodle).expect(201);
+    const brightspace = await request(t.app)
+      .post('/admin/api/platforms')
+      .set(auth)
+      .send({ ...moodle, issuer: 'https://school.brightspace.com', authServer: 'https://api.brightspace.com/auth/token' })
+      .expect(201);
+    assert.equal(await (await t.lti.provider.getPlatformById(plain.body.id) || assert.fail()).platformAuthorizationServer(), moodle.tokenUrl);
+    assert.equal(
+      await (await t.lti.provider.getPlatformById(brightspace.body.id) || assert.fail()).platformAuthorizationServer(),
+      'https://api.brightspace.com/auth/token',
+    );
+  });
+
   it('refuses to register the same issuer and client id twice, and keeps the first', async () => {
     const first = await request(t.app).post('/admin/api/platforms').set(auth).send(moodle).expect(201);
     const again = await request(t.app)

@@ -21,15 +21,25 @@ export interface TestApp {
 export interface TestAppOptions {
   publicUrl?: string;
   ltiAutoActivate?: boolean;
+  canvasGroupRosters?: boolean;
+  /**
+   * Read the roster on each teacher's launch, as CoursePulse does. Off unless a test asks: the
+   * roster tests call syncRoster themselves and count the platform's requests exactly.
+   */
+  rosterOnLaunch?: boolean;
   now?: () => Date;
 }
 
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
   const db = await testDatabase();
-  const config = { publicUrl: options.publicUrl ?? 'http://127.0.0.1', ltiAutoActivate: options.ltiAutoActivate ?? true };
-  const lti = await createLti({ config, db, ltiKey: TEST_LTI_KEY, logger, now: options.now });
-  const app = createApp({ db, lti, adminToken: TEST_ADMIN_TOKEN, logger });
+  const config = {
+    publicUrl: options.publicUrl ?? 'http://127.0.0.1',
+    ltiAutoActivate: options.ltiAutoActivate ?? true,
+    canvasGroupRosters: options.canvasGroupRosters ?? false,
+  };
+  const lti = await createLti({ config, db, ltiKey: TEST_LTI_KEY, logger, now: options.now, rosterOnLaunch: options.rosterOnLaunch ?? false });
+  const app = createApp({ db, lti, adminToken: TEST_ADMIN_TOKEN, logger, now: options.now });
   return {
     app,
     db,

@@ -12,6 +12,7 @@ CREATE TABLE "courses" (
 	"last_launch_at" timestamp with time zone NOT NULL,
 	"last_used_at" timestamp with time zone NOT NULL,
 	"roster_synced_at" timestamp with time zone,
+	"roster_attempted_at" timestamp with time zone,
 	"roster_error" text,
 	CONSTRAINT "courses_platform_id_context_id_pk" PRIMARY KEY("platform_id","context_id")
 );

@@ -1,0 +1,28 @@
+/** The students of a course with their names, for pickers and lists (who is a student: roles.ts). */
+import { isLearner } from '../lti/roles.js';
+import type { CourseKey } from './course-key.js';
+import type { Queryable } from './database.js';
+
+export interface CourseStudent {
+  userId: string;
+  /** What to call them: the LMS's name, else given + family name, else e-mail, else the user id. */
+  displayName: string;
+  sortName: string;
+}
+
+export async function listCourseStudents(q: Queryable, { platformId, contextId }: CourseKey): Promise<CourseStudent[]> {
+  const rows = await q.query<{ user_id: string; roles: string[]; name: string | null; given_name: string | null; family_name: string | null; email: string | null }>(
+    `select user_id, roles, name, given_name, family_name, email from members
+     where platform_id = $1 and context_id = $2 and status = 'Active' and left_at is null`,
+    [platformId, contextId],
+  );
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  return rows
+    .filter((row) => isLearner(row.roles))
+    .map((row) => {
+      const full = [row.given_name, row.family_name].filter(Boolean).join(' ');
+      const displayName = row.name ?? (full || row.email || row.user_id);
+      return { userId: row.user_id, displayName, sortName: [row.family_name, row.given_name, displayName].filter(Boolean).join(' ') };
+    })
+    .sort((a, b) => collator.compare(a.sortName, b.sortName) || a.userId.localeCompare(b.userId));
+}
