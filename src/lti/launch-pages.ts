@@ -39,6 +39,11 @@ const REFUSALS: Record<string, string> = {
   UNREGISTERED_PLATFORM: 'The launch came from an LMS registration CoursePulse does not know. An LMS administrator registers it first.',
   IDTOKEN_NOT_FOUND_DB: 'Your CoursePulse session has ended. Open CoursePulse again from the course menu.',
   CONTEXTTOKEN_NOT_FOUND_DB: 'Your CoursePulse session has ended. Open CoursePulse again from the course menu.',
+  'jwt expired': 'The launch from your LMS had expired when it arrived. Open CoursePulse again from the course menu.',
+  NO_DEPLOYMENT_ID_CLAIM:
+    'The LMS did not say which deployment of CoursePulse this launch is for. An LMS administrator should check the CoursePulse tool’s deployment.',
+  NO_ROLES_CLAIM: 'The LMS did not send your role in the course, so CoursePulse cannot tell whether you teach it. An LMS administrator should let the tool receive roles.',
+  PLATFORM_NOT_ACTIVATED: 'This LMS is registered with CoursePulse but not activated yet. A CoursePulse administrator activates it.',
   'invalid signature':
     'The launch could not be verified with the LMS’s keys. An LMS administrator should check the key set URL of the CoursePulse registration.',
 };

@@ -202,6 +202,27 @@ describe(`LTI launch through a test platform (${BACKEND})`, () => {
     assert.deepEqual(await storeRows('idtoken', 'contexttoken', 'nonce'), []);
   });
 
+  it("has its authorisation endpoint refuse a request for another redirect URI, as an LMS does", async () => {
+    const login = await platform.login(supertest.agent(t.app));
+    const auth = new URL(String(login.headers.location));
+    assert.equal((await fetch(auth)).status, 200);
+    auth.searchParams.set('redirect_uri', 'https://evil.example.com/lti/launch');
+    const refused = await fetch(auth);
+    assert.equal(refused.status, 400);
+    assert.deepEqual(await refused.json(), { error: 'invalid_request', error_description: 'redirect_uri is not registered for this tool' });
+  });
+
+  it('refuses an expired id_token, and one without a deployment id, each with a page saying why', async () => {
+    const expired = await platform.launch(supertest.agent(t.app), { ageSeconds: 20, claims: { exp: Math.floor(Date.now() / 1000) - 5 } });
+    assert.equal(expired.response.status, 401);
+    assert.equal(expired.response.text, refusedLaunch('jwt expired'));
+    assert.match(expired.response.text, /had expired when it arrived/);
+    const noDeployment = await platform.launch(supertest.agent(t.app), { claims: { 'https://purl.imsglobal.org/spec/lti/claim/deployment_id': undefined } });
+    assert.equal(noDeployment.response.status, 401);
+    assert.equal(noDeployment.response.text, refusedLaunch('NO_DEPLOYMENT_ID_CLAIM'));
+    assert.deepEqual(await storeRows('idtoken', 'contexttoken'), []);
+  });
+
   it('refuses an id_token for another client id (aud)', async () => {
     const { response } = await platform.launch(supertest.agent(t.app), { aud: ['someone-else'] });
     assert.equal(response.status, 401);

@@ -4,9 +4,9 @@
  * network step it takes with a real LMS — fetching the platform's keys, asking for an access
  * token with a signed client assertion, following NRPS pages — instead of being stubbed.
  *
- * The OIDC authorisation endpoint (`/auth`) is not served: {@link TestPlatform.launch} plays the
- * browser and the platform's side of it in one step, which keeps launches within one supertest
- * agent and its cookie jar.
+ * Its OIDC authorisation endpoint (`/auth`) checks the tool's authentication request and answers
+ * the auto-submitting form with the signed id_token; {@link TestPlatform.launch} plays the browser
+ * between the two, keeping the tool's cookies in one supertest agent's jar.
  */
 import assert from 'node:assert/strict';
 import crypto, { type JsonWebKey, type KeyObject } from 'node:crypto';
@@ -125,6 +125,17 @@ const newId = (): string => crypto.randomBytes(16).toString('hex');
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** A compact RS256 JWT with a `kid` header, signed with node:crypto alone. */
+const escapeAttribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** The action and fields of the platform's auto-submitting launch form. */
+function authForm(html: string): { action: string; id_token: string; state: string } {
+  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+  const action = /<form method="post" action="([^"]*)"/.exec(html)?.[1];
+  const fields = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], unescape(m[2]!)]));
+  assert.ok(action && fields.id_token && fields.state, `not a launch form: ${html}`);
+  return { action: unescape(action), id_token: fields.id_token, state: fields.state };
+}
+
 export function signJwt(payload: object, key: KeyObject, kid: string): string {
   const input = `${b64url({ alg: 'RS256', typ: 'JWT', kid })}.${b64url(payload)}`;
   // RS256 is RSASSA-PKCS1-v1_5 with SHA-256, node's default padding for RSA keys.
@@ -171,6 +182,8 @@ export class TestPlatform {
   readonly #strangerKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   readonly #contexts = new Map<string, { context: ContextClaim; members: Member[] }>();
   readonly #seenJtis = new Set<string>();
+  /** id_token options of the launches under way, by their lti_message_hint. */
+  readonly #pendingLaunches = new Map<string, IdTokenOptions>();
   readonly #routes: Array<{ method: string; pattern: RegExp; handler: PlatformRoute }> = [];
   /** Scopes `/token` grants; tests may add to it (a platform admin enabling a service). */
   readonly grantableScopes: Set<string>;
@@ -291,29 +304,18 @@ export class TestPlatform {
    */
   async launch(agent: Agent, options: LaunchOptions = {}): Promise<LaunchResult> {
     const { loginHint = options.sub ?? 'instructor-1', idToken, ...claims } = options;
-    const params = this.#loginParams({ login_hint: loginHint });
+    // The message hint tells this platform's /auth which launch it is answering, as an LMS's
+    // hint names the resource link (and here the claims the test wants in the id_token).
+    const messageHint = `launch-${newId()}`;
+    this.#pendingLaunches.set(messageHint, claims);
+    const params = this.#loginParams({ login_hint: loginHint, lti_message_hint: messageHint });
     const login = await this.login(agent, params);
     assert.equal(login.status, 302, `the tool should redirect the login to the platform, got ${login.status}: ${login.text}`);
     const location = new URL(String(login.headers.location));
     assert.equal(`${location.origin}${location.pathname}`, this.authUrl);
-    const { state, nonce, ...auth } = Object.fromEntries(location.searchParams);
-    assert.ok(state && nonce, 'the authentication request should carry a state and a nonce');
-    // What a platform's /auth checks before it answers (OIDC core §3.1.2.1, LTI 1.3 §5.1.1.2);
-    // redirect_uri must be the registered launch URL, or the platform would refuse.
-    assert.deepEqual(auth, {
-      response_type: 'id_token',
-      response_mode: 'form_post',
-      id_token_signed_response_alg: 'RS256',
-      scope: 'openid',
-      prompt: 'none',
-      client_id: params.client_id,
-      redirect_uri: this.launchUrl,
-      login_hint: params.login_hint,
-      lti_message_hint: params.lti_message_hint,
-      lti_deployment_id: params.lti_deployment_id,
-    });
     // The state cookie must be one the agent sends back to the redirect URI. Over http it must
     // not be Secure: browsers, and the agent's jar, drop Secure cookies on plain http.
+    const state = location.searchParams.get('state') ?? '';
     const { hostname } = new URL(login.request.url);
     const kept = agent.jar.getCookies({ domain: hostname, path: '/lti/launch', secure: false, script: false });
     assert.ok(
@@ -321,9 +323,16 @@ export class TestPlatform {
       `the agent should hold the state cookie; the tool set: ${String(login.headers['set-cookie'])}`,
     );
 
-    const token = idToken ?? this.idToken({ ...claims, nonce });
-    const response = await agent.post('/lti/launch').type('form').send({ id_token: token, state }).redirects(0);
-    return { response, idToken: token, state, nonce };
+    // The browser follows the redirect to the platform, which checks the request and answers a
+    // form that posts the id_token and state back to the tool.
+    const auth = await fetch(location);
+    const page = await auth.text();
+    assert.equal(auth.status, 200, `the platform refused the authentication request: ${page}`);
+    const form = authForm(page);
+    assert.equal(form.action, this.launchUrl);
+    const token = idToken ?? form.id_token;
+    const response = await agent.post('/lti/launch').type('form').send({ id_token: token, state: form.state }).redirects(0);
+    return { response, idToken: token, state: form.state, nonce: location.searchParams.get('nonce') ?? '' };
   }
 
   #loginParams(params: Partial<LoginParams>): LoginParams {
@@ -347,9 +356,42 @@ export class TestPlatform {
     }
     const nrps = /^\/nrps\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && url.pathname === '/jwks') return send(res, 200, this.jwks());
+    if ((req.method === 'GET' || req.method === 'POST') && url.pathname === '/auth') return this.#authorise(req, res, url);
     if (req.method === 'POST' && url.pathname === '/token') return this.#token(req, res);
     if (req.method === 'GET' && nrps) return this.#memberships(req, res, url, decodeURIComponent(nrps[1]!));
     send(res, 404, { error: 'not_found' });
+  }
+
+  /**
+   * The OIDC authorisation endpoint (LTI 1.3 §5.1.1): checks the tool's authentication request as
+   * an LMS does, then answers the auto-submitting form that carries the id_token for the login's
+   * user and nonce to the registered redirect URI.
+   */
+  async #authorise(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const params = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : url.searchParams;
+    const get = (name: string) => params.get(name) ?? undefined;
+    const problems = [
+      get('response_type') !== 'id_token' && 'response_type must be id_token',
+      get('response_mode') !== 'form_post' && 'response_mode must be form_post',
+      get('scope') !== 'openid' && 'scope must be openid',
+      get('prompt') !== 'none' && 'prompt must be none',
+      get('client_id') !== this.clientId && 'unknown client_id',
+      get('redirect_uri') !== this.launchUrl && 'redirect_uri is not registered for this tool',
+      !get('login_hint') && 'login_hint is missing',
+      !get('nonce') && 'nonce is missing',
+      !get('state') && 'state is missing',
+    ].filter(Boolean);
+    if (problems.length) return send(res, 400, { error: 'invalid_request', error_description: problems.join('; ') });
+    const hint = get('lti_message_hint') ?? '';
+    const options = this.#pendingLaunches.get(hint) ?? {};
+    this.#pendingLaunches.delete(hint);
+    const idToken = this.idToken({ sub: get('login_hint'), ...options, nonce: get('nonce') });
+    const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeAttribute(value)}">`;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(
+      `<!doctype html><html><body onload="document.forms[0].submit()"><form method="post" action="${escapeAttribute(this.launchUrl)}">` +
+        `${field('id_token', idToken)}${field('state', get('state')!)}</form></body></html>`,
+    );
   }
 
   /** OAuth 2 client credentials with a JWT client assertion (LTI Security Framework §4.1). */
