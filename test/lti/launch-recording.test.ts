@@ -1,40 +1,32 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { BACKEND } from '../support/databases.js';
-import { TestClock } from '../support/clock.js';
+import type { TestClock } from '../support/clock.js';
+import { TOOL_URL, ltiWorld, type LtiWorld } from '../support/lti-world.js';
 import { TEST_ADMIN_TOKEN, testApp, type TestApp } from '../support/test-app.js';
 import { instructor, students } from '../support/roster-members.js';
-import { CLAIMS, DEFAULT_CONTEXT, ROLES, TestPlatform } from '../support/test-platform.js';
+import { CLAIMS, DEFAULT_CONTEXT, ROLES, TestPlatform, type LaunchOptions } from '../support/test-platform.js';
 import { toolServer, type ToolServer } from '../support/tool-server.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/';
 const GROUPS_CLAIM = 'https://purl.imsglobal.org/spec/lti-gs/claim/groupsservice';
-const TOOL_URL = 'http://127.0.0.1';
 
 describe(`launches: who gets in, and what is recorded (${BACKEND})`, () => {
+  let w: LtiWorld;
   let t: TestApp;
   let clock: TestClock;
   let platform: TestPlatform;
   let platformId: string;
 
   const table = (sql: string) => t.db.query<Record<string, unknown>>(sql);
-  const launch = (options: Parameters<TestPlatform['launch']>[1]) => platform.launch(supertest.agent(t.app), options);
+  const launch = (options: LaunchOptions) => platform.launch(supertest.agent(t.app), options);
 
   beforeEach(async () => {
-    // ltijs checks iat against the real time, so the frozen clock starts at the real second.
-    clock = new TestClock(new Date(Math.floor(Date.now() / 1000) * 1000));
-    t = await testApp({ publicUrl: TOOL_URL, now: clock.now });
-    platform = await TestPlatform.start({ toolUrl: TOOL_URL });
-    const res = await supertest(t.app)
-      .post('/admin/api/platforms')
-      .set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`)
-      .send(platform.registration())
-      .expect(201);
-    platformId = (res.body as { id: string }).id;
+    w = await ltiWorld();
+    ({ t, clock, platform, platformId } = w);
   });
   afterEach(async () => {
-    await platform.close();
-    await t.close();
+    await w.close();
   });
 
   it('records the course, the instructor and the launch', async () => {

@@ -6,14 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import supertest from 'supertest';
-import { platformProblemPage } from '../../src/lti/launch-pages.js';
+import { platformProblemPage, refusedLaunchPage } from '../../src/lti/launch-pages.js';
 import { TestClock } from '../support/clock.js';
-import { refusedLaunchPage } from '../../src/lti/launch-pages.js';
 import { BACKEND } from '../support/databases.js';
+import { toolServer, type ToolServer } from '../support/tool-server.js';
 import { TEST_ADMIN_TOKEN, TEST_LTI_KEY, testApp, type TestApp } from '../support/test-app.js';
 import { DEFAULT_CONTEXT, NRPS_SCOPE, ROLES, TestPlatform, signJwt, type ContextClaim, type Member } from '../support/test-platform.js';
 
@@ -38,29 +35,8 @@ interface StoreRow {
   expires_at: Date | null;
 }
 
-/**
- * The tool listens on a real port because the platform fetches the tool's JWKS over HTTP when it
- * checks a client assertion; the port is bound before the app exists so PUBLIC_URL can name it.
- */
-async function toolServer(): Promise<{ url: string; serve(app: Express): void; close(): Promise<void> }> {
-  let app: Express | undefined;
-  const server = http.createServer((req, res) => {
-    if (app) return app(req, res);
-    res.writeHead(503).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    serve: (a) => (app = a),
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 describe(`LTI launch through a test platform (${BACKEND})`, () => {
-  let tool: Awaited<ReturnType<typeof toolServer>>;
+  let tool: ToolServer;
   let t: TestApp;
   let clock: TestClock;
   let platform: TestPlatform;

@@ -2,26 +2,23 @@ import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { cookieBlockedPage } from '../../src/lti/launch-pages.js';
 import { BACKEND } from '../support/databases.js';
-import { TestClock } from '../support/clock.js';
-import { TEST_ADMIN_TOKEN, testApp, type TestApp } from '../support/test-app.js';
-import { TestPlatform } from '../support/test-platform.js';
-
-const TOOL_URL = 'http://127.0.0.1';
+import type { TestClock } from '../support/clock.js';
+import { ltiWorld, type LtiWorld } from '../support/lti-world.js';
+import type { TestApp } from '../support/test-app.js';
+import type { TestPlatform } from '../support/test-platform.js';
 
 describe(`launching when the browser blocks the login cookie in the LMS frame (${BACKEND})`, () => {
+  let w: LtiWorld;
   let t: TestApp;
   let clock: TestClock;
   let platform: TestPlatform;
 
   beforeEach(async () => {
-    clock = new TestClock(new Date(Math.floor(Date.now() / 1000) * 1000));
-    t = await testApp({ publicUrl: TOOL_URL, now: clock.now });
-    platform = await TestPlatform.start({ toolUrl: TOOL_URL });
-    await supertest(t.app).post('/admin/api/platforms').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send(platform.registration()).expect(201);
+    w = await ltiWorld();
+    ({ t, clock, platform } = w);
   });
   afterEach(async () => {
-    await platform.close();
-    await t.close();
+    await w.close();
   });
 
   /** The login in the frame, whose state cookie the browser then refuses to send back. */

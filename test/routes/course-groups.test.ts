@@ -1,23 +1,22 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { BACKEND } from '../support/databases.js';
-import { TestClock } from '../support/clock.js';
-import { TEST_ADMIN_TOKEN, testApp, type TestApp } from '../support/test-app.js';
-import { DEFAULT_CONTEXT, ROLES, TestPlatform, type ContextClaim } from '../support/test-platform.js';
-
-const TOOL_URL = 'http://127.0.0.1';
+import type { TestClock } from '../support/clock.js';
+import { ltikOf, ltiWorld, type LtiWorld } from '../support/lti-world.js';
+import type { TestApp } from '../support/test-app.js';
+import { DEFAULT_CONTEXT, ROLES, type ContextClaim } from '../support/test-platform.js';
 
 describe(`groups teachers define in CoursePulse (${BACKEND})`, () => {
+  let w: LtiWorld;
   let t: TestApp;
   let clock: TestClock;
-  let platform: TestPlatform;
   let platformId: string;
 
   /** A teacher's launch into `context`; its ltik. */
   async function launch(context: ContextClaim = DEFAULT_CONTEXT): Promise<string> {
-    const { response } = await platform.launch(supertest.agent(t.app), { context });
+    const response = await w.launch({ context });
     assert.equal(response.status, 200, response.text);
-    return /Bearer ([^"]+)"/.exec(response.text)![1]!;
+    return ltikOf(response.text);
   }
 
   /** Roster rows as a roster read would leave them (the roster itself is tested in test/lti/roster*.ts). */
@@ -35,15 +34,11 @@ describe(`groups teachers define in CoursePulse (${BACKEND})`, () => {
   };
 
   beforeEach(async () => {
-    clock = new TestClock(new Date(Math.floor(Date.now() / 1000) * 1000));
-    t = await testApp({ publicUrl: TOOL_URL, now: clock.now });
-    platform = await TestPlatform.start({ toolUrl: TOOL_URL });
-    const res = await supertest(t.app).post('/admin/api/platforms').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send(platform.registration());
-    platformId = res.body.id;
+    w = await ltiWorld();
+    ({ t, clock, platformId } = w);
   });
   afterEach(async () => {
-    await platform.close();
-    await t.close();
+    await w.close();
   });
 
   it('creates, renames, fills, empties and deletes a group', async () => {

@@ -2,39 +2,28 @@ import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { renderPartial } from '../../src/views/render.js';
 import { BACKEND } from '../support/databases.js';
-import { TestClock } from '../support/clock.js';
-import { TEST_ADMIN_TOKEN, testApp, type TestApp } from '../support/test-app.js';
-import { DEFAULT_CONTEXT, ROLES, TestPlatform } from '../support/test-platform.js';
-
-const TOOL_URL = 'http://127.0.0.1';
-
-/** The ltik a launch page hands to htmx. */
-function ltikOf(html: string): string {
-  const ltik = /hx-headers='\{"Authorization": "Bearer ([^"]+)"\}'/.exec(html)?.[1];
-  assert.ok(ltik, 'the page should carry the ltik for htmx');
-  return ltik;
-}
+import type { TestClock } from '../support/clock.js';
+import { ltikOf, ltiWorld, type LtiWorld } from '../support/lti-world.js';
+import type { TestApp } from '../support/test-app.js';
+import { DEFAULT_CONTEXT, ROLES, type LaunchOptions } from '../support/test-platform.js';
 
 describe(`course pages after the launch (${BACKEND})`, () => {
+  let w: LtiWorld;
   let t: TestApp;
   let clock: TestClock;
-  let platform: TestPlatform;
 
-  async function launchAs(options: Parameters<TestPlatform['launch']>[1] = {}): Promise<string> {
-    const { response } = await platform.launch(supertest.agent(t.app), options);
+  async function launchAs(options: LaunchOptions = {}): Promise<string> {
+    const response = await w.launch(options);
     assert.equal(response.status, 200, response.text);
     return ltikOf(response.text);
   }
 
   beforeEach(async () => {
-    clock = new TestClock(new Date(Math.floor(Date.now() / 1000) * 1000));
-    t = await testApp({ publicUrl: TOOL_URL, now: clock.now });
-    platform = await TestPlatform.start({ toolUrl: TOOL_URL });
-    await supertest(t.app).post('/admin/api/platforms').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send(platform.registration()).expect(201);
+    w = await ltiWorld();
+    ({ t, clock } = w);
   });
   afterEach(async () => {
-    await platform.close();
-    await t.close();
+    await w.close();
   });
 
   it('answers the overview page with the ltik as a Bearer token or a query parameter', async () => {
