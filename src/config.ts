@@ -134,6 +134,16 @@ function read<N extends Name>(env: Env, name: N): Parsed<N> | undefined {
 /** Reads and validates the configuration; throws {@link ConfigError} on the first bad value. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const port = read(env, 'PORT') ?? 3000;
+  const visitTimeoutMinutes = read(env, 'VISIT_TIMEOUT_MINUTES') ?? 30;
+  const lastEventCreditSeconds = read(env, 'LAST_EVENT_CREDIT_SECONDS') ?? 60;
+  // A credit longer than the timeout would count the same time in two visits.
+  if (lastEventCreditSeconds > visitTimeoutMinutes * 60) {
+    throw new ConfigError(
+      'LAST_EVENT_CREDIT_SECONDS',
+      JSON.stringify(String(lastEventCreditSeconds)),
+      `at most the visit timeout (VISIT_TIMEOUT_MINUTES=${visitTimeoutMinutes}, so ${visitTimeoutMinutes * 60} seconds)`,
+    );
+  }
   return Object.freeze({
     port,
     publicUrl: read(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
@@ -142,8 +152,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     adminToken: read(env, 'ADMIN_TOKEN'),
     ltiKey: read(env, 'LTI_KEY'),
     timezone: read(env, 'TIMEZONE') ?? 'UTC',
-    visitTimeoutMinutes: read(env, 'VISIT_TIMEOUT_MINUTES') ?? 30,
-    lastEventCreditSeconds: read(env, 'LAST_EVENT_CREDIT_SECONDS') ?? 60,
+    visitTimeoutMinutes,
+    lastEventCreditSeconds,
     ltiAutoActivate: read(env, 'LTI_AUTO_ACTIVATE') ?? true,
     rosterRefreshMinutes: read(env, 'ROSTER_REFRESH_MINUTES') ?? 15,
     canvasGroupRosters: read(env, 'CANVAS_GROUP_ROSTERS') ?? false,

@@ -115,6 +115,14 @@ describe('configuration', () => {
     });
   }
 
+  it('refuses a last-event credit longer than the visit timeout', () => {
+    assert.equal(
+      errorOf({ VISIT_TIMEOUT_MINUTES: '5', LAST_EVENT_CREDIT_SECONDS: '301' }),
+      'Configuration error: LAST_EVENT_CREDIT_SECONDS="301" is not allowed; expected at most the visit timeout (VISIT_TIMEOUT_MINUTES=5, so 300 seconds).',
+    );
+    assert.equal(loadConfig({ VISIT_TIMEOUT_MINUTES: '5', LAST_EVENT_CREDIT_SECONDS: '300' }, cwd).lastEventCreditSeconds, 300);
+  });
+
   it('never shows a secret, not even a wrong one', () => {
     const message = errorOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' });
     assert.ok(!message.includes('hunter2'));
