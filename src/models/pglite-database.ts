@@ -55,7 +55,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     if (!snapshot && isEmptyDataDir(dataDir)) {
       logger?.info(
         { dataDir },
-        'first start: creating the embedded database; this takes about 10 s and up to 1 GB of memory once (later starts take about 3 s)',
+        'first start: creating the embedded database; this takes 5–15 s and up to 1 GB of memory once, in a helper process (later starts take 1–3 s)',
       );
       await initdbInChildProcess(dataDir);
     }
