@@ -3,7 +3,7 @@
  * next SQL file in `migrations/`; the files are what runs, this is what the code is typed by.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, check, foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, date, doublePrecision, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * ltijs's storage (platforms, their keys, launch tokens, nonces, OIDC states): one row per
@@ -149,5 +149,119 @@ export const groupMembers = pgTable(
       columns: [t.platformId, t.contextId, t.groupId],
       foreignColumns: [groups.platformId, groups.contextId, groups.groupId],
     }).onDelete('cascade'),
+  ],
+);
+
+/**
+ * Credentials an LMS sends activity with (xAPI Basic auth, Caliper Bearer): one platform each.
+ * The secret is stored only as a scrypt hash; the key is public.
+ */
+export const ingestCredentials = pgTable(
+  'ingest_credentials',
+  {
+    key: text('key').primaryKey(),
+    platformId: text('platform_id').notNull(),
+    /** `scrypt$<N>$<r>$<p>$<salt b64url>$<hash b64url>` */
+    secretHash: text('secret_hash').notNull(),
+    label: text('label'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('ingest_credentials_platform').on(t.platformId)],
+);
+
+/**
+ * Everything that came in, as it came: xAPI statements (the LRS store), Caliper events and
+ * students' launches, one row each, per platform — with what the mapping made of it. Derived
+ * figures are a pure function of these rows. A row's course and person stay NULL until they can
+ * be resolved (a statement may arrive before the course's first launch or roster read).
+ */
+export const sourceEvents = pgTable(
+  'source_events',
+  {
+    platformId: text('platform_id').notNull(),
+    source: text('source', { enum: ['xapi', 'caliper', 'lti-launch'] }).notNull(),
+    /** The statement id (sent or derived, lower case), the Caliper event id, the launch's id. */
+    sourceId: text('source_id').notNull(),
+    /** Arrival order: the LRS's `stored` order and the cursor of `more` links. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    /** The statement as stored (with id, stored, authority), the Caliper event, the launch's claims. */
+    payload: jsonb('payload').notNull(),
+    storedAt: timestamp('stored_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The event time: the statement's timestamp, else when it was stored. */
+    eventAt: timestamp('event_at', { withTimezone: true, mode: 'date' }).notNull(),
+    credentialKey: text('credential_key'),
+    // What the xAPI GET filters on.
+    verbId: text('verb_id'),
+    actorKey: text('actor_key'),
+    activityId: text('activity_id'),
+    registration: text('registration'),
+    /** For a voiding statement, the statement id it voids. */
+    voids: text('voids'),
+    /** Set when a voiding statement for this one is stored (it may come first: then set on arrival). */
+    voided: boolean('voided').notNull().default(false),
+    // What the mapping made of it (src/ingest/).
+    kind: text('kind'),
+    ignored: text('ignored'),
+    durationSeconds: doublePrecision('duration_seconds'),
+    courseRef: jsonb('course_ref'),
+    personRef: jsonb('person_ref'),
+    /** The resolved course and person; NULL while unresolved. */
+    contextId: text('context_id'),
+    userId: text('user_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.source, t.sourceId] }),
+    uniqueIndex('source_events_seq').on(t.seq),
+    index('source_events_platform_seq').on(t.platformId, t.seq),
+    index('source_events_person_time').on(t.platformId, t.contextId, t.userId, t.eventAt),
+    index('source_events_voids').on(t.platformId, t.voids),
+    index('source_events_unresolved').on(t.platformId).where(sql`${t.userId} is null`),
+  ],
+);
+
+/** One student's visits in a course (derived: sessions.ts over the student's events). */
+export const studentVisits = pgTable(
+  'student_visits',
+  {
+    platformId: text('platform_id').notNull(),
+    contextId: text('context_id').notNull(),
+    userId: text('user_id').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastEventAt: timestamp('last_event_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The local day (course time zone) of its first event. */
+    day: date('day', { mode: 'string' }).notNull(),
+    events: integer('events').notNull(),
+    durationSeconds: integer('duration_seconds').notNull(),
+    capped: boolean('capped').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.contextId, t.userId, t.startedAt] })],
+);
+
+/** One student's figures for one local day of a course (derived: daily-rollup.ts). */
+export const studentDays = pgTable(
+  'student_days',
+  {
+    platformId: text('platform_id').notNull(),
+    contextId: text('context_id').notNull(),
+    userId: text('user_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    visits: integer('visits').notNull(),
+    durationSeconds: integer('duration_seconds').notNull(),
+    actions: integer('actions').notNull(),
+    resources: integer('resources').notNull(),
+    activities: integer('activities').notNull(),
+    communication: integer('communication').notNull(),
+    threads: integer('threads').notNull(),
+    posts: integer('posts').notNull(),
+    comments: integer('comments').notNull(),
+    firstEventAt: timestamp('first_event_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastEventAt: timestamp('last_event_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.contextId, t.userId, t.day] }),
+    // The overview reads a course's days across students.
+    index('student_days_course_day').on(t.platformId, t.contextId, t.day),
   ],
 );
