@@ -5,6 +5,8 @@
  * ingestion at a few dozen requests a second).
  */
 import crypto from 'node:crypto';
+import type { Queryable } from '../models/database.js';
+import { insertIngestCredential, type IngestCredential } from '../models/ingest-credentials.js';
 
 export interface NewSecret {
   /** The public half: names the credential in logs and in the admin API. */
@@ -30,4 +32,16 @@ export function secretMatches(secret: string, secretHash: string): boolean {
   const presented = Buffer.from(hashSecret(secret));
   const stored = Buffer.from(secretHash);
   return presented.length === stored.length && crypto.timingSafeEqual(presented, stored);
+}
+
+/** Makes a credential for a platform: the stored row, and the secret to show once. */
+export async function issueIngestCredential(
+  q: Queryable,
+  platformId: string,
+  label: string | null,
+  now: Date,
+): Promise<{ credential: IngestCredential; secret: string }> {
+  const { key, secret, secretHash } = newCredentialSecret();
+  const credential = await insertIngestCredential(q, { key, platformId, secretHash, label }, now);
+  return { credential, secret };
 }
