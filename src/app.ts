@@ -18,6 +18,8 @@ export interface AppDeps {
   lti: Lti;
   adminToken: string;
   logger: Logger;
+  /** PUBLIC_URL, for the endpoints LMSs are told to call. */
+  publicUrl: string;
   /** The clock of course activity and changes (tests freeze it). */
   now?: () => Date;
 }
@@ -28,7 +30,7 @@ const HTMX = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js')
 // A caller's request id is kept when it is a sane token, so logs join up across a proxy.
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
-export function createApp({ db, lti, adminToken, logger, now = () => new Date() }: AppDeps): Express {
+export function createApp({ db, lti, adminToken, logger, publicUrl, now = () => new Date() }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
@@ -62,7 +64,7 @@ export function createApp({ db, lti, adminToken, logger, now = () => new Date() 
   });
   app.get('/static/vendor/htmx.min.js', (_req, res) => res.sendFile(HTMX, { maxAge: '1d' }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
-  app.use(routes({ db, lti, adminToken, now }));
+  app.use(routes({ db, lti, adminToken, publicUrl, now }));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -45,7 +45,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const refresher = startRosterRefresher({ db, lti, logger, config }, { intervalMinutes: config.rosterRefreshMinutes });
     cleanups.push(() => refresher.stop());
 
-    const app = createApp({ db, lti, adminToken, logger });
+    const app = createApp({ db, lti, adminToken, logger, publicUrl: config.publicUrl });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -2,6 +2,7 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { LTI_MOUNT, type Lti } from '../lti/provider.js';
 import type { Database } from '../models/database.js';
+import { deleteCredential, getCredentials, postCredential } from './admin-credentials.js';
 import { getPlatforms, postPlatform, postPlatformActive } from './admin-platforms.js';
 import {
   getGroups,
@@ -22,6 +23,8 @@ export interface RouteDeps {
   db: Database;
   lti: Lti;
   adminToken: string;
+  /** PUBLIC_URL: what LMSs are told to call. */
+  publicUrl: string;
   now: () => Date;
 }
 
@@ -33,7 +36,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function routes({ db, lti, adminToken, now }: RouteDeps): Router {
+export function routes({ db, lti, adminToken, publicUrl, now }: RouteDeps): Router {
   const router = express.Router();
   router.get('/healthz', health(db));
 
@@ -55,6 +58,9 @@ export function routes({ db, lti, adminToken, now }: RouteDeps): Router {
   admin.post('/platforms', postPlatform(lti.provider));
   admin.post('/platforms/:id/activate', postPlatformActive(lti.provider, true));
   admin.post('/platforms/:id/deactivate', postPlatformActive(lti.provider, false));
+  admin.post('/platforms/:id/credentials', postCredential(db, lti.provider, publicUrl, now));
+  admin.get('/platforms/:id/credentials', getCredentials(db, lti.provider));
+  admin.delete('/credentials/:key', deleteCredential(db, now));
   router.use('/admin/api', admin);
 
   // ltijs's own app: /lti/login, /lti/launch, /lti/keys, /lti/register (api.md).

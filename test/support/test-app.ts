@@ -39,7 +39,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     canvasGroupRosters: options.canvasGroupRosters ?? false,
   };
   const lti = await createLti({ config, db, ltiKey: TEST_LTI_KEY, logger, now: options.now, rosterOnLaunch: options.rosterOnLaunch ?? false });
-  const app = createApp({ db, lti, adminToken: TEST_ADMIN_TOKEN, logger, now: options.now });
+  const app = createApp({ db, lti, adminToken: TEST_ADMIN_TOKEN, logger, publicUrl: config.publicUrl, now: options.now });
   return {
     app,
     db,
