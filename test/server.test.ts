@@ -102,6 +102,31 @@ describe(`npm start (${BACKEND})`, function () {
     assert.deepEqual(wrongToken, { code: 1, out: '', err: 'coursepulse: 401: wrong admin token\n' });
   });
 
+  it('makes, lists and revokes ingest credentials through the coursepulse command', async () => {
+    const s = start();
+    await s.healthy(20_000);
+    const target = ['--url', s.url, '--data-dir', env.DATA_DIR];
+    const [platform] = JSON.parse((await cli(['platform', 'add', ...moodle, ...target, '--json'])).out) as Array<{ id: string }>;
+    assert.match((await cli(['credentials', 'list', ...target])).out, /^No credentials yet/);
+
+    const made = await cli(['credentials', 'create', '--platform', platform!.id, '--label', 'log store', ...target]);
+    assert.equal(made.code, 0, made.err);
+    const key = /key \(username\)\s+(\S+)/.exec(made.out)?.[1];
+    assert.ok(key);
+    assert.match(made.out, new RegExp(`^Credential for platform ${platform!.id} \\(log store\\)\\. The secret is shown only now`));
+    assert.match(made.out, /xAPI endpoint {5}http:\/\/localhost:\d+\/xapi\//);
+    assert.match(made.out, /secret \(password\) [A-Za-z0-9_-]{43}/);
+
+    const listed = await cli(['credentials', 'list', ...target, '--json']);
+    assert.deepEqual(
+      (JSON.parse(listed.out) as Array<Record<string, unknown>>).map(({ key: k, platformId, label, revokedAt }) => ({ k, platformId, label, revokedAt })),
+      [{ k: key, platformId: platform!.id, label: 'log store', revokedAt: null }],
+    );
+    assert.deepEqual(await cli(['credentials', 'revoke', key!, ...target]), { code: 0, out: `Revoked ${key}: activity sent with it is refused from now on.\n`, err: '' });
+    assert.match((await cli(['credentials', 'list', ...target])).out, /revoked$/m);
+    assert.equal((await cli(['credentials', 'revoke', 'cpk_unknown', ...target])).err, 'coursepulse: 404: no credential with key cpk_unknown\n');
+  });
+
   it('stops cleanly on SIGTERM, and after a restart still lists the platforms added before', async () => {
     const first = start();
     await first.healthy(20_000);

@@ -19,6 +19,10 @@ Commands:
                                      register a platform by hand
   platform activate <id>             let a platform launch CoursePulse
   platform deactivate <id>           refuse its launches (its data is kept)
+  credentials create --platform ID [--label TEXT]
+                                     make an xAPI/Caliper credential for a platform (the secret is shown once)
+  credentials list [--platform ID]   the credentials (never their secrets)
+  credentials revoke <key>           stop accepting activity sent with a credential
   lti-config --url PUBLIC_URL [--new-window]
                                      print the Canvas developer key JSON (LTI Key, "Paste JSON")
                                      for CoursePulse at PUBLIC_URL; --new-window opens it in a new tab
@@ -63,6 +67,8 @@ const OPTIONS = {
   'token-url': { type: 'string' },
   'jwks-url': { type: 'string' },
   'auth-server': { type: 'string' },
+  platform: { type: 'string' },
+  label: { type: 'string' },
   'new-window': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -75,7 +81,7 @@ class AdminClient {
     private readonly token: string,
   ) {}
 
-  async request<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown): Promise<T> {
     const url = `${this.baseUrl}/admin/api${route}`;
     let response: Response;
     try {
@@ -118,14 +124,17 @@ function connection(values: Values, io: Io): AdminClient {
   return new AdminClient(url, token);
 }
 
-function table(platforms: PlatformSummary[]): string {
-  if (platforms.length === 0) return 'No platforms are registered yet. Add one with "coursepulse platform add" or LTI Dynamic Registration.\n';
-  const rows = [
-    ['ID', 'NAME', 'ISSUER', 'CLIENT ID', 'ACTIVE'],
-    ...platforms.map((p) => [p.id, p.name, p.issuer, p.clientId, p.active ? 'yes' : 'no']),
-  ];
+function columns(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function table(platforms: PlatformSummary[]): string {
+  if (platforms.length === 0) return 'No platforms are registered yet. Add one with "coursepulse platform add" or LTI Dynamic Registration.\n';
+  return columns([
+    ['ID', 'NAME', 'ISSUER', 'CLIENT ID', 'ACTIVE'],
+    ...platforms.map((p) => [p.id, p.name, p.issuer, p.clientId, p.active ? 'yes' : 'no']),
+  ]);
 }
 
 function required(values: Values, names: Array<keyof Values>): void {
@@ -179,6 +188,66 @@ function ltiConfigCommand(args: string[], values: Values, io: Io): void {
   io.out(canvasDeveloperKeyJson(url, { newWindow: values['new-window'] }));
 }
 
+interface CredentialSummary {
+  key: string;
+  platformId: string;
+  label: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+async function credentialsCommand(action: string | undefined, args: string[], values: Values, io: Io): Promise<void> {
+  switch (action) {
+    case 'create': {
+      required(values, ['platform']);
+      const made = await connection(values, io).request<CredentialSummary & { secret: string; endpoint: string; caliperEndpoint: string }>(
+        'POST',
+        `/platforms/${encodeURIComponent(values.platform!)}/credentials`,
+        values.label ? { label: values.label } : {},
+      );
+      if (values.json) return io.out(`${JSON.stringify(made, null, 2)}\n`);
+      io.out(
+        [
+          `Credential for platform ${made.platformId}${made.label ? ` (${made.label})` : ''}. The secret is shown only now: paste it into the LMS.`,
+          '',
+          `  xAPI endpoint     ${made.endpoint}`,
+          `  Caliper endpoint  ${made.caliperEndpoint}`,
+          `  key (username)    ${made.key}`,
+          `  secret (password) ${made.secret}`,
+          '',
+        ].join('\n'),
+      );
+      return;
+    }
+    case 'list': {
+      const client = connection(values, io);
+      const platforms = values.platform ? [values.platform] : (await client.request<PlatformSummary[]>('GET', '/platforms')).map((p) => p.id);
+      const credentials = (
+        await Promise.all(platforms.map((id) => client.request<CredentialSummary[]>('GET', `/platforms/${encodeURIComponent(id)}/credentials`)))
+      ).flat();
+      if (values.json) return io.out(`${JSON.stringify(credentials, null, 2)}\n`);
+      if (credentials.length === 0) return io.out('No credentials yet. Make one with "coursepulse credentials create --platform <id>".\n');
+      io.out(
+        columns([
+          ['KEY', 'PLATFORM', 'LABEL', 'CREATED', 'LAST USED', 'STATE'],
+          ...credentials.map((c) => [c.key, c.platformId, c.label ?? '', c.createdAt.slice(0, 16), c.lastUsedAt?.slice(0, 16) ?? 'never', c.revokedAt ? 'revoked' : 'active']),
+        ]),
+      );
+      return;
+    }
+    case 'revoke': {
+      const key = args[0];
+      if (!key || args.length > 1) throw new UsageError('credentials revoke takes one credential key (see "coursepulse credentials list")');
+      await connection(values, io).request('DELETE', `/credentials/${encodeURIComponent(key)}`);
+      io.out(`Revoked ${key}: activity sent with it is refused from now on.\n`);
+      return;
+    }
+    default:
+      throw new UsageError(action ? `unknown credentials command "${action}"` : 'credentials needs a command: create, list or revoke');
+  }
+}
+
 /** Runs the command line `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   try {
@@ -196,6 +265,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     if (command === 'platform') {
       await platformCommand(action, rest, values, io);
+      return 0;
+    }
+    if (command === 'credentials') {
+      await credentialsCommand(action, rest, values, io);
       return 0;
     }
     if (command === 'lti-config') {
