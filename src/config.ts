@@ -30,6 +30,10 @@ export interface Config {
   readonly rosterRefreshMinutes: number;
   /** Read Canvas group rosters through Canvas's group NRPS endpoint (not a standard service). */
   readonly canvasGroupRosters: boolean;
+  /** Largest xAPI request body accepted, in bytes (larger: 413). */
+  readonly ingestMaxBytes: number;
+  /** Requests a minute one ingest credential may make (a token bucket; 0: no limit). */
+  readonly ingestRatePerMinute: number;
   readonly logLevel: LogLevel;
 }
 
@@ -111,6 +115,8 @@ const variables = {
   LTI_AUTO_ACTIVATE: { schema: booleanWord, allowed: 'true or false' },
   ROSTER_REFRESH_MINUTES: { schema: integer(1, 1440), allowed: 'a whole number of minutes from 1 to 1440' },
   CANVAS_GROUP_ROSTERS: { schema: booleanWord, allowed: 'true or false' },
+  INGEST_MAX_BYTES: { schema: integer(1024, 1073741824), allowed: 'a whole number of bytes from 1024 to 1073741824' },
+  INGEST_RATE_PER_MINUTE: { schema: integer(0, 1000000), allowed: 'a whole number of requests a minute from 0 (no limit) to 1000000' },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     allowed: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -157,6 +163,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ltiAutoActivate: read(env, 'LTI_AUTO_ACTIVATE') ?? true,
     rosterRefreshMinutes: read(env, 'ROSTER_REFRESH_MINUTES') ?? 15,
     canvasGroupRosters: read(env, 'CANVAS_GROUP_ROSTERS') ?? false,
+    ingestMaxBytes: read(env, 'INGEST_MAX_BYTES') ?? 5_242_880,
+    ingestRatePerMinute: read(env, 'INGEST_RATE_PER_MINUTE') ?? 600,
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
   });
 }

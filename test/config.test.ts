@@ -28,6 +28,8 @@ describe('configuration', () => {
       ltiAutoActivate: true,
       rosterRefreshMinutes: 15,
       canvasGroupRosters: false,
+      ingestMaxBytes: 5242880,
+      ingestRatePerMinute: 600,
       logLevel: 'info',
     });
   });
@@ -47,6 +49,8 @@ describe('configuration', () => {
         LTI_AUTO_ACTIVATE: 'false',
         ROSTER_REFRESH_MINUTES: '5',
         CANVAS_GROUP_ROSTERS: 'yes',
+        INGEST_MAX_BYTES: '1048576',
+        INGEST_RATE_PER_MINUTE: '0',
         LOG_LEVEL: 'debug',
       },
       cwd,
@@ -64,6 +68,8 @@ describe('configuration', () => {
       ltiAutoActivate: false,
       rosterRefreshMinutes: 5,
       canvasGroupRosters: true,
+      ingestMaxBytes: 1048576,
+      ingestRatePerMinute: 0,
       logLevel: 'debug',
     });
     assert.ok(Object.isFrozen(config));

@@ -3,6 +3,8 @@ import express, { type RequestHandler, type Router } from 'express';
 import { LTI_MOUNT, type Lti } from '../lti/provider.js';
 import type { Database } from '../models/database.js';
 import { deleteCredential, getCredentials, postCredential } from './admin-credentials.js';
+import { getAdmin, postAdminCredential, postAdminPlatformActive, postAdminRevoke, postAdminSignIn, postAdminSignOut } from './admin-page.js';
+import { sameOrigin } from './admin-session.js';
 import { getPlatforms, postPlatform, postPlatformActive } from './admin-platforms.js';
 import {
   getGroups,
@@ -62,6 +64,17 @@ export function routes({ db, lti, adminToken, publicUrl, now }: RouteDeps): Rout
   admin.get('/platforms/:id/credentials', getCredentials(db, lti.provider));
   admin.delete('/credentials/:key', deleteCredential(db, now));
   router.use('/admin/api', admin);
+
+  // The administrator's page (a browser, signed in with the admin token).
+  const page = { db, lti: lti.provider, adminToken, publicUrl, now };
+  const adminForm = [sameOrigin(publicUrl), express.urlencoded({ extended: false, limit: '10kb' })];
+  router.get('/admin', getAdmin(page));
+  router.post('/admin/sign-in', adminForm, postAdminSignIn(page));
+  router.post('/admin/sign-out', adminForm, postAdminSignOut(page));
+  router.post('/admin/platforms/:id/credentials', adminForm, postAdminCredential(page));
+  router.post('/admin/platforms/:id/activate', adminForm, postAdminPlatformActive(page, true));
+  router.post('/admin/platforms/:id/deactivate', adminForm, postAdminPlatformActive(page, false));
+  router.post('/admin/credentials/:key/revoke', adminForm, postAdminRevoke(page));
 
   // ltijs's own app: /lti/login, /lti/launch, /lti/keys, /lti/register (api.md).
   router.use(LTI_MOUNT, lti.provider.app);
