@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Lti } from './lti/provider.js';
 import type { Database } from './models/database.js';
 import { routes } from './routes/index.js';
+import type { IngestSettings } from './routes/xapi-statements.js';
 import { errorHandler, notFound } from './routes/http-error.js';
 
 // Like the migrations, static files stay in src/ and resolve from src/ and dist/ alike.
@@ -20,6 +21,8 @@ export interface AppDeps {
   logger: Logger;
   /** PUBLIC_URL, for the endpoints LMSs are told to call. */
   publicUrl: string;
+  /** What xAPI ingestion reads of the configuration (time zone, G, T, limits); defaults when absent. */
+  ingest?: IngestSettings;
   /** The clock of course activity and changes (tests freeze it). */
   now?: () => Date;
 }
@@ -30,7 +33,7 @@ const HTMX = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js')
 // A caller's request id is kept when it is a sane token, so logs join up across a proxy.
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
-export function createApp({ db, lti, adminToken, logger, publicUrl, now = () => new Date() }: AppDeps): Express {
+export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now = () => new Date() }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
@@ -64,7 +67,7 @@ export function createApp({ db, lti, adminToken, logger, publicUrl, now = () => 
   });
   app.get('/static/vendor/htmx.min.js', (_req, res) => res.sendFile(HTMX, { maxAge: '1d' }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
-  app.use(routes({ db, lti, adminToken, publicUrl, now }));
+  app.use(routes({ db, lti, adminToken, publicUrl, now, ingest }));
   app.use(notFound);
   app.use(errorHandler);
   return app;

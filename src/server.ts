@@ -40,12 +40,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
     const ltiKey = config.ltiKey ?? storedSecret(config.dataDir, LTI_KEY_FILE).value;
     const adminToken = config.adminToken ?? adminTokenFromDataDir(config.dataDir, logger);
-    const lti = await createLti({ config, db, ltiKey, logger });
+    const lti = await createLti({ config, db, ltiKey, logger, rollup: config });
     cleanups.push(() => lti.close());
-    const refresher = startRosterRefresher({ db, lti, logger, config }, { intervalMinutes: config.rosterRefreshMinutes });
+    const refresher = startRosterRefresher({ db, lti, logger, config, rollup: config }, { intervalMinutes: config.rosterRefreshMinutes });
     cleanups.push(() => refresher.stop());
 
-    const app = createApp({ db, lti, adminToken, logger, publicUrl: config.publicUrl });
+    const app = createApp({ db, lti, adminToken, logger, publicUrl: config.publicUrl, ingest: config });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -13,6 +13,8 @@ import { launchHandler } from '../routes/launch.js';
 import { findCourseServices } from '../models/course-services.js';
 import type { LaunchClaims } from './launch-claims.js';
 import { syncRoster } from './roster.js';
+import { resolvePending, type RollupSettings } from '../ingest/recompute.js';
+import { DEFAULT_INGEST_SETTINGS } from '../routes/xapi-statements.js';
 import { cookieBlockedPage, platformProblemPage, refusedLaunchPage } from './launch-pages.js';
 import { relaunchUrl, rememberLogins } from './relaunch.js';
 
@@ -29,6 +31,8 @@ export interface LtiDeps {
   now?: () => Date;
   /** Read the roster on every teacher's launch (default true; tests of other things turn it off). */
   rosterOnLaunch?: boolean;
+  /** Time zone, G and T of the figures (events waiting for a course count from its first launch). */
+  rollup?: RollupSettings;
 }
 
 /**
@@ -55,7 +59,7 @@ function newProvider(): Provider {
   return new ProviderClass();
 }
 
-export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunch = true }: LtiDeps): Promise<Lti> {
+export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunch = true, rollup = DEFAULT_INGEST_SETTINGS }: LtiDeps): Promise<Lti> {
   const log = logger.child({ component: 'lti' });
   const plugin = new LtijsDatabase(db, { logger: log, now });
   const provider = newProvider();
@@ -95,8 +99,13 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
   );
 
   const lti: Lti = { provider, plugin, ltiKey, close: () => provider.close({ silent: true }).then(() => undefined) };
-  const rosterDeps = { db, lti, logger, config, now };
+  const rosterDeps = { db, lti, logger, config, now, rollup };
   // The roster is read on every teacher's launch, so the page opens with it loaded.
+  const afterStaffLaunch = async (launch: LaunchClaims) => {
+    // Statements that arrived before the course's first launch count from now on.
+    await resolvePending(db, launch, rollup);
+    if (rosterOnLaunch) await loadRoster(launch);
+  };
   const loadRoster = async (launch: LaunchClaims) => {
     const course = await findCourseServices(db, launch);
     if (!course) return;
@@ -104,7 +113,7 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
     await Promise.race([read, new Promise((resolve) => setTimeout(resolve, LAUNCH_ROSTER_WAIT_MS).unref())]);
   };
   provider.onConnect(
-    launchHandler({ db, plugin, logger: log, now: now ?? (() => new Date()), afterStaffLaunch: rosterOnLaunch ? loadRoster : undefined }),
+    launchHandler({ db, plugin, logger: log, now: now ?? (() => new Date()), afterStaffLaunch }),
   );
   provider.onDynamicRegistration(dynamicRegistrationHandler({ provider, plugin, config, logger: log, now }));
   // ltijs's default answers these with JSON carrying internal messages (and the request body);

@@ -5,6 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { resolvePending, type RollupSettings } from '../ingest/recompute.js';
+import { DEFAULT_INGEST_SETTINGS } from '../routes/xapi-statements.js';
 import type { CourseServices } from '../models/course-services.js';
 import type { Database } from '../models/database.js';
 import { lockCourse } from '../models/course-lock.js';
@@ -26,6 +28,8 @@ export interface RosterDeps {
   now?: () => Date;
   /** Timeouts and page bounds of the service calls (tests shorten them). */
   services?: PlatformServiceOptions;
+  /** Time zone, G and T of the figures: events waiting for this roster are counted with them. */
+  rollup?: RollupSettings;
 }
 
 export type GroupsSyncResult =
@@ -102,6 +106,12 @@ export async function syncRoster(deps: RosterDeps, course: CourseServices): Prom
     return failed(`storing the roster failed: ${errorMessage(err)}`);
   }
 
+  // Statements that named students unknown until now count from this roster on.
+  try {
+    await resolvePending(db, course, deps.rollup ?? DEFAULT_INGEST_SETTINGS);
+  } catch (err) {
+    log.error({ err }, 'could not resolve the waiting events after the roster read');
+  }
   const groups = await syncGroups(deps, services, course, log);
   return { ok: true, members: members.length, ...stored, groups };
 }

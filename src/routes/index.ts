@@ -20,6 +20,19 @@ import { requireCourse } from './require-course.js';
 import { health } from './health.js';
 import { HttpError } from './http-error.js';
 import { requireAdmin } from './require-admin.js';
+import { ingestRateLimit } from './ingest-rate-limit.js';
+import { requireIngestCredential } from './require-ingest-credential.js';
+import { getAbout } from './xapi-about.js';
+import {
+  DEFAULT_INGEST_SETTINGS,
+  getStatements,
+  postStatements,
+  putStatements,
+  requireXapiVersion,
+  type IngestSettings,
+  xapiHeaders,
+  xapiJsonBody,
+} from './xapi-statements.js';
 
 export interface RouteDeps {
   db: Database;
@@ -28,6 +41,8 @@ export interface RouteDeps {
   /** PUBLIC_URL: what LMSs are told to call. */
   publicUrl: string;
   now: () => Date;
+  /** The configuration xAPI ingestion reads (pass the Config); defaults when absent. */
+  ingest?: IngestSettings;
 }
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {
@@ -38,7 +53,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function routes({ db, lti, adminToken, publicUrl, now }: RouteDeps): Router {
+export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_INGEST_SETTINGS }: RouteDeps): Router {
   const router = express.Router();
   router.get('/healthz', health(db));
 
@@ -75,6 +90,17 @@ export function routes({ db, lti, adminToken, publicUrl, now }: RouteDeps): Rout
   router.post('/admin/platforms/:id/activate', adminForm, postAdminPlatformActive(page, true));
   router.post('/admin/platforms/:id/deactivate', adminForm, postAdminPlatformActive(page, false));
   router.post('/admin/credentials/:key/revoke', adminForm, postAdminRevoke(page));
+
+  // xAPI (LMS → tool): the Statements resource, with a platform's ingest credential (api.md).
+  const xapi = express.Router();
+  const statements = { db, lti, publicUrl, now, settings: ingest };
+  xapi.use(xapiHeaders(now));
+  xapi.get('/about', getAbout);
+  xapi.use(requireIngestCredential(db, now), ingestRateLimit(ingest.ingestRatePerMinute, now), requireXapiVersion, xapiJsonBody(ingest.ingestMaxBytes));
+  xapi.post('/statements', postStatements(statements));
+  xapi.put('/statements', putStatements(statements));
+  xapi.get('/statements', getStatements(statements));
+  router.use('/xapi', xapi);
 
   // ltijs's own app: /lti/login, /lti/launch, /lti/keys, /lti/register (api.md).
   router.use(LTI_MOUNT, lti.provider.app);
