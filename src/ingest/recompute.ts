@@ -14,7 +14,7 @@
  * the course and their people, and recomputes those students.
  */
 import type { Config } from '../config.js';
-import { dailyRollup, sessionise, sessionParams, type TimedEvent } from '../metrics/index.js';
+import { addDays, dailyRollup, localDay, localDayStart, sessionise, sessionParams, type TimedEvent } from '../metrics/index.js';
 import { lockCourse } from '../models/course-lock.js';
 import type { CourseKey } from '../models/course-key.js';
 import type { Database, Queryable } from '../models/database.js';
@@ -23,6 +23,9 @@ import { lockPlatformIngest } from '../models/ingest-lock.js';
 import { noteIngestWrites } from '../models/ingest-statistics.js';
 import { pendingEventsOf, resolvePendingEvents } from '../models/pending-events.js';
 import { replaceStudentRollups, type DayRow, type VisitRow } from '../models/replace-student-rollups.js';
+import { countedEventEdges } from '../models/counted-event-edges.js';
+import { courseStudentIds } from '../models/course-students.js';
+import { refreshCourseDays } from '../models/refresh-course-days.js';
 import { countedEventsOf } from '../models/student-events.js';
 import { uniqueStudentKeys, type StudentKey } from '../models/student-key.js';
 import { matchPerson } from './person-reference.js';
@@ -36,19 +39,96 @@ export async function lockCourses(tx: Queryable, platformId: string, contextIds:
 }
 
 /**
- * Recomputes the visits and days of `students` inside the caller's transaction. Returns how many
- * students it recomputed. Students of courses that do not exist are skipped (no such rows exist).
+ * A student whose figures changed: `at` is the time of an event that was added, voided or tied to
+ * them; without `at` their whole history is recomputed.
  */
-export async function recomputeStudents(tx: Queryable, students: Iterable<StudentKey>, settings: RollupSettings): Promise<number> {
-  const keys = uniqueStudentKeys(students);
-  const byPlatform = new Map<string, StudentKey[]>();
-  for (const key of keys) byPlatform.set(key.platformId, [...(byPlatform.get(key.platformId) ?? []), key]);
+export interface TouchedStudent extends StudentKey {
+  at?: Date | undefined;
+}
+
+/** One student's recompute window, in epoch ms: [from, to), null = unbounded. */
+interface Window {
+  contextId: string;
+  userId: string;
+  timezone: string;
+  from: number | null;
+  to: number | null;
+}
+
+const dayStartOf = (at: number, timezone: string): number => localDayStart(localDay(at, timezone), timezone);
+const nextDayStartOf = (at: number, timezone: string): number => localDayStart(addDays(localDay(at, timezone), 1), timezone);
+
+/**
+ * The smallest window around each student's touched times that is made of whole local days and
+ * holds whole visits: starting from the touched days, a side grows to the next day boundary while
+ * a counted event lies within G of it (such an event could join a visit inside). Then the visits
+ * starting in the window and the day rows of its days are exactly what a full recompute gives —
+ * visits outside it are unchanged, none crosses its edges, and every action of its days is in it.
+ */
+async function widenToWholeVisits(tx: Queryable, platformId: string, windows: Window[], settings: RollupSettings): Promise<void> {
+  const g = settings.visitTimeoutMinutes * 60_000;
+  let open = windows.filter((w) => w.from !== null && w.to !== null);
+  while (open.length > 0) {
+    const probes = open.flatMap((w) => [
+      { contextId: w.contextId, userId: w.userId, from: new Date(w.from! - g), to: new Date(w.from!) },
+      { contextId: w.contextId, userId: w.userId, from: new Date(w.to!), to: new Date(w.to! + g) },
+    ]);
+    const grew = new Set<Window>();
+    for (const hit of await countedEventEdges(tx, platformId, probes)) {
+      const w = open[Math.floor(hit.probe / 2)]!;
+      if (hit.probe % 2 === 0) w.from = dayStartOf(hit.earliest.getTime(), w.timezone);
+      else w.to = nextDayStartOf(hit.latest.getTime(), w.timezone);
+      grew.add(w);
+    }
+    open = [...grew];
+  }
+}
+
+/** Touched students as windows (before widening): whole history, or the local days of their touched times. */
+function touchedWindows(touched: readonly TouchedStudent[], zones: Map<string, string | null>, settings: RollupSettings): Window[] {
+  const byStudent = new Map<string, Window & { lo: number; hi: number; whole: boolean }>();
+  for (const t of touched) {
+    if (!zones.has(t.contextId)) continue; // no such course: no rows to recompute
+    const id = JSON.stringify([t.contextId, t.userId]);
+    const at = t.at?.getTime();
+    const entry = byStudent.get(id) ?? { contextId: t.contextId, userId: t.userId, timezone: zones.get(t.contextId) ?? settings.timezone, from: null, to: null, lo: Infinity, hi: -Infinity, whole: false };
+    if (at === undefined) entry.whole = true;
+    else {
+      entry.lo = Math.min(entry.lo, at);
+      entry.hi = Math.max(entry.hi, at);
+    }
+    byStudent.set(id, entry);
+  }
+  return [...byStudent.values()].map(({ contextId, userId, timezone, lo, hi, whole }) =>
+    whole ? { contextId, userId, timezone, from: null, to: null } : { contextId, userId, timezone, from: dayStartOf(lo, timezone), to: nextDayStartOf(hi, timezone) },
+  );
+}
+
+/**
+ * Recomputes the visits and days of the touched students inside the caller's transaction — only
+ * the window of whole days and whole visits around what changed (see widenToWholeVisits) — and the
+ * course's `course_days` for those days. Returns how many students it recomputed. Students of
+ * courses that do not exist are skipped (no such rows exist).
+ */
+export async function recomputeStudents(tx: Queryable, touched: Iterable<TouchedStudent>, settings: RollupSettings): Promise<number> {
+  const byPlatform = new Map<string, TouchedStudent[]>();
+  for (const t of touched) byPlatform.set(t.platformId, [...(byPlatform.get(t.platformId) ?? []), t]);
   let count = 0;
-  for (const [platformId, platformKeys] of [...byPlatform.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    await lockCourses(tx, platformId, platformKeys.map((k) => k.contextId));
-    const zones = await courseTimezones(tx, platformId, platformKeys.map((k) => k.contextId));
-    const present = platformKeys.filter((k) => zones.has(k.contextId));
-    const events = await countedEventsOf(tx, platformId, present);
+  for (const [platformId, platformTouched] of [...byPlatform.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const contextIds = [...new Set(platformTouched.map((t) => t.contextId))];
+    await lockCourses(tx, platformId, contextIds);
+    const zones = await courseTimezones(tx, platformId, contextIds);
+    const windows = touchedWindows(platformTouched, zones, settings);
+    await widenToWholeVisits(tx, platformId, windows, settings);
+    const stored = windows.map((w) => ({
+      contextId: w.contextId,
+      userId: w.userId,
+      from: w.from === null ? null : new Date(w.from),
+      to: w.to === null ? null : new Date(w.to),
+      fromDay: w.from === null ? null : localDay(w.from, w.timezone),
+      toDay: w.to === null ? null : localDay(w.to, w.timezone),
+    }));
+    const events = await countedEventsOf(tx, platformId, stored);
     const byStudent = new Map<string, TimedEvent[]>();
     for (const e of events) {
       const id = JSON.stringify([e.contextId, e.userId]);
@@ -58,9 +138,9 @@ export async function recomputeStudents(tx: Queryable, students: Iterable<Studen
     }
     const visits: VisitRow[] = [];
     const days: DayRow[] = [];
-    for (const { contextId, userId } of present) {
+    for (const { contextId, userId, timezone } of windows) {
       const timed = byStudent.get(JSON.stringify([contextId, userId])) ?? [];
-      const params = sessionParams(settings, { timezone: zones.get(contextId) ?? undefined });
+      const params = sessionParams(settings, { timezone });
       for (const v of sessionise(timed, params)) {
         visits.push({
           contextId,
@@ -77,17 +157,25 @@ export async function recomputeStudents(tx: Queryable, students: Iterable<Studen
         days.push({ contextId, userId, ...d, firstEventAt: new Date(d.firstEventAt), lastEventAt: new Date(d.lastEventAt) });
       }
     }
-    await replaceStudentRollups(tx, platformId, present, visits, days);
-    count += present.length;
+    await replaceStudentRollups(tx, platformId, stored, visits, days);
+    for (const contextId of contextIds.filter((c) => zones.has(c)).sort()) {
+      const ofCourse = stored.filter((w) => w.contextId === contextId);
+      const unbounded = (pick: (w: (typeof stored)[number]) => string | null) => ofCourse.some((w) => pick(w) === null);
+      const fromDay = unbounded((w) => w.fromDay) ? null : ofCourse.map((w) => w.fromDay!).sort()[0]!;
+      const toDay = unbounded((w) => w.toDay) ? null : ofCourse.map((w) => w.toDay!).sort().at(-1)!;
+      const course = { platformId, contextId };
+      await refreshCourseDays(tx, course, await courseStudentIds(tx, course), fromDay, toDay);
+    }
+    count += windows.length;
   }
   return count;
 }
 
 /** Recomputes `students` in a transaction of its own. */
-export async function recompute(db: Database, students: Iterable<StudentKey>, settings: RollupSettings): Promise<number> {
-  const keys = uniqueStudentKeys(students);
-  if (keys.length === 0) return 0;
-  return db.transaction((tx) => recomputeStudents(tx, keys, settings));
+export async function recompute(db: Database, students: Iterable<TouchedStudent>, settings: RollupSettings): Promise<number> {
+  const touched = [...students];
+  if (touched.length === 0) return 0;
+  return db.transaction((tx) => recomputeStudents(tx, touched, settings));
 }
 
 export interface ResolvePendingResult {
@@ -117,8 +205,10 @@ export async function resolvePending(db: Database, course: CourseKey, settings: 
       // An event already tied to the course whose person is still unknown stays as it is.
       .filter((e) => !e.wasTied || e.userId !== null);
     await resolvePendingEvents(tx, course, resolved);
-    const students = resolved.flatMap((r) => (r.userId === null ? [] : [{ ...course, userId: r.userId }]));
+    const students = uniqueStudentKeys(resolved.flatMap((r) => (r.userId === null ? [] : [{ ...course, userId: r.userId }])));
     const recomputed = await recomputeStudents(tx, students, settings);
+    // A launch or roster read may have changed who the course's students are: its day totals follow.
+    await refreshCourseDays(tx, course, await courseStudentIds(tx, course), null, null);
     return { events: resolved.length, withPerson: students.length, students: recomputed };
   });
   await noteIngestWrites(db, result.events);

@@ -19,7 +19,7 @@
  * — the LRS would have given it a fresh id and it could never conflict — so a stored statement with
  * that id means "already have it", whatever its names or result say.
  */
-import { lockCourses, recomputeStudents, type RollupSettings } from './recompute.js';
+import { lockCourses, recomputeStudents, type RollupSettings, type TouchedStudent } from './recompute.js';
 import type { IgnoredReason } from './kind-rules.js';
 import type { NormalisedEvent } from './normalised-event.js';
 import { matchPerson } from './person-reference.js';
@@ -33,7 +33,6 @@ import { lockPlatformIngest } from '../models/ingest-lock.js';
 import { noteIngestWrites } from '../models/ingest-statistics.js';
 import { insertSourceEvents, type NewSourceEvent } from '../models/insert-source-events.js';
 import { storedEventsByIds } from '../models/stored-events.js';
-import type { StudentKey } from '../models/student-key.js';
 
 /** Who sent the request: the platform of the authenticating credential, never a value in it. */
 export interface StatementSender {
@@ -180,7 +179,8 @@ export function prepareStatements(request: StatementsRequest, sender: StatementS
   return { ok: true, ids, statements: [...byId.values()] };
 }
 
-class Rejected extends Error {
+/** Thrown inside the storing transaction to refuse the whole request (and roll it back). */
+export class StatementsRejected extends Error {
   constructor(
     readonly status: 400 | 409,
     message: string,
@@ -215,7 +215,11 @@ function rowOf(s: PreparedStatement, contextId: string | null, userId: string | 
 const namedContext = (s: PreparedStatement): string | undefined =>
   s.event.course && 'contextId' in s.event.course ? s.event.course.contextId : undefined;
 
-async function storePrepared(
+/**
+ * Stores prepared statements inside the caller's transaction (`storeStatements` opens one; the
+ * importer also writes its progress in it). Throws {@link StatementsRejected} to refuse them all.
+ */
+export async function storePreparedStatements(
   tx: Queryable,
   statements: readonly PreparedStatement[],
   sender: StatementSender,
@@ -246,7 +250,7 @@ async function storePrepared(
     const old = existing.get(s.id);
     if (!old) throw new Error(`statement ${s.id} was neither inserted nor found`);
     if (s.sentId && !sameStatement(old.payload as Statement, s.original)) {
-      throw new Rejected(409, `${s.path}.id: a different statement with the id ${s.id} is already stored`);
+      throw new StatementsRejected(409, `${s.path}.id: a different statement with the id ${s.id} is already stored`);
     }
   }
 
@@ -256,15 +260,17 @@ async function storePrepared(
   for (const s of newVoiding) {
     const target = targetsNow.get(s.event.voidsSourceId!);
     if (target?.voids != null) {
-      throw new Rejected(400, `${s.path}.object.id: ${target.sourceId} is a voiding statement, and a voiding statement cannot be voided`);
+      throw new StatementsRejected(400, `${s.path}.object.id: ${target.sourceId} is a voiding statement, and a voiding statement cannot be voided`);
     }
   }
   const voided = await applyVoiding(tx, platformId, [...inserted], newVoiding.map((s) => s.event.voidsSourceId!));
   const voidedIds = new Set(voided.map((v) => v.sourceId));
 
-  const touched: StudentKey[] = [];
-  for (const row of [...rows.filter((r) => inserted.has(r.sourceId)), ...voided]) {
-    if (row.contextId !== null && row.userId !== null) touched.push({ platformId, contextId: row.contextId, userId: row.userId });
+  // The students whose counted events changed, at the times they changed: new counted rows and newly voided ones.
+  const touched: TouchedStudent[] = [];
+  const counted = rows.filter((r) => inserted.has(r.sourceId) && r.kind !== null && r.ignored === null);
+  for (const row of [...counted.map((r) => ({ ...r, at: new Date(r.eventAt) })), ...voided]) {
+    if (row.contextId !== null && row.userId !== null) touched.push({ platformId, contextId: row.contextId, userId: row.userId, at: row.at });
   }
   const recomputedStudents = await recomputeStudents(tx, touched, settings);
 
@@ -294,11 +300,11 @@ export async function storeStatements(
   if (!prepared.ok) return prepared;
   if (prepared.statements.length === 0) return { ok: true, ids: [], statements: [], recomputedStudents: 0 };
   try {
-    const stored = await db.transaction((tx) => storePrepared(tx, prepared.statements, sender, settings, now));
+    const stored = await db.transaction((tx) => storePreparedStatements(tx, prepared.statements, sender, settings, now));
     await noteIngestWrites(db, stored.statements.filter((s) => s.outcome === 'stored').length);
     return { ok: true, ids: prepared.ids, ...stored };
   } catch (err) {
-    if (err instanceof Rejected) return { ok: false, status: err.status, error: err.message };
+    if (err instanceof StatementsRejected) return { ok: false, status: err.status, error: err.message };
     throw err;
   }
 }

@@ -12,6 +12,8 @@ export interface VoidedEvent {
   sourceId: string;
   contextId: string | null;
   userId: string | null;
+  /** Its event time: where the voided student's figures change. */
+  at: Date;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function applyVoiding(q: Queryable, platformId: string, batchIds: r
   return q.query<VoidedEvent>(
     `update source_events set voided = true
      where platform_id = $1 and source = 'xapi' and source_id = any($2::text[]) and voids is null and not voided
-     returning source_id as "sourceId", context_id as "contextId", user_id as "userId"`,
+     returning source_id as "sourceId", context_id as "contextId", user_id as "userId", event_at as "at"`,
     [platformId, [...ids]],
   );
 }

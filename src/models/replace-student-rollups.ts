@@ -1,8 +1,10 @@
 /**
  * Replaces the derived figures of a set of students of one platform — their `student_visits` and
- * `student_days` rows — with freshly computed ones: per table one DELETE for the whole set and
- * one INSERT … SELECT FROM unnest(…). Students of the set without rows get none (all their
- * events were voided, say).
+ * `student_days` rows within each student's window — with freshly computed ones: per table one
+ * DELETE for the whole set and one INSERT … SELECT FROM unnest(…). A window is whole local days
+ * holding whole visits (recompute.ts makes it so): the visits starting in [from, to) and the days
+ * in [fromDay, toDay) are replaced; null bounds reach to the student's first or last row. Students
+ * of the set without new rows get none there (all their events were voided, say).
  */
 import type { Queryable } from './database.js';
 
@@ -34,22 +36,37 @@ export interface DayRow {
   lastEventAt: Date;
 }
 
+/** One student's window: instants for the visits (by start), days for the day rows; null: unbounded. */
+export interface RollupWindow {
+  contextId: string;
+  userId: string;
+  from: Date | null;
+  to: Date | null;
+  fromDay: string | null;
+  toDay: string | null;
+}
+
 export async function replaceStudentRollups(
   q: Queryable,
   platformId: string,
-  students: readonly { contextId: string; userId: string }[],
+  windows: readonly RollupWindow[],
   visits: readonly VisitRow[],
   days: readonly DayRow[],
 ): Promise<void> {
-  if (students.length === 0) return;
-  const keys = [platformId, students.map((s) => s.contextId), students.map((s) => s.userId)];
-  for (const table of ['student_visits', 'student_days']) {
-    await q.query(
-      `delete from ${table} t using unnest($2::text[], $3::text[]) as s(context_id, user_id)
-       where t.platform_id = $1 and t.context_id = s.context_id and t.user_id = s.user_id`,
-      keys,
-    );
-  }
+  if (windows.length === 0) return;
+  const students = [windows.map((w) => w.contextId), windows.map((w) => w.userId)];
+  await q.query(
+    `delete from student_visits t using unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) as s(context_id, user_id, lo, hi)
+     where t.platform_id = $1 and t.context_id = s.context_id and t.user_id = s.user_id
+       and (s.lo is null or t.started_at >= s.lo) and (s.hi is null or t.started_at < s.hi)`,
+    [platformId, ...students, windows.map((w) => w.from?.toISOString() ?? null), windows.map((w) => w.to?.toISOString() ?? null)],
+  );
+  await q.query(
+    `delete from student_days t using unnest($2::text[], $3::text[], $4::date[], $5::date[]) as s(context_id, user_id, lo, hi)
+     where t.platform_id = $1 and t.context_id = s.context_id and t.user_id = s.user_id
+       and (s.lo is null or t.day >= s.lo) and (s.hi is null or t.day < s.hi)`,
+    [platformId, ...students, windows.map((w) => w.fromDay), windows.map((w) => w.toDay)],
+  );
   if (visits.length > 0) {
     const col = <T>(pick: (v: VisitRow) => T): T[] => visits.map(pick);
     await q.query(

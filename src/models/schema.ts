@@ -3,7 +3,7 @@
  * next SQL file in `migrations/`; the files are what runs, this is what the code is typed by.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, date, doublePrecision, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, date, doublePrecision, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * ltijs's storage (platforms, their keys, launch tokens, nonces, OIDC states): one row per
@@ -264,4 +264,70 @@ export const studentDays = pgTable(
     // The overview reads a course's days across students.
     index('student_days_course_day').on(t.platformId, t.contextId, t.day),
   ],
+);
+
+/**
+ * A course's figures for one local day, summed over its *current students* (Active Learners of
+ * the latest roster): what the overview's 7-day chart and course-wide averages read without
+ * touching every student's rows. Derived from `student_days` and `members`; rewritten for the days
+ * a batch touched and, after a launch or roster read (students joining or leaving), for the whole
+ * course. Days without visits or actions have no row.
+ */
+export const courseDays = pgTable(
+  'course_days',
+  {
+    platformId: text('platform_id').notNull(),
+    contextId: text('context_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    visits: integer('visits').notNull(),
+    /** Students with at least one visit starting that day. */
+    visitors: integer('visitors').notNull(),
+    durationSeconds: bigint('duration_seconds', { mode: 'number' }).notNull(),
+    actions: integer('actions').notNull(),
+    resources: integer('resources').notNull(),
+    activities: integer('activities').notNull(),
+    communication: integer('communication').notNull(),
+    threads: integer('threads').notNull(),
+    posts: integer('posts').notNull(),
+    comments: integer('comments').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.contextId, t.day] })],
+);
+
+/**
+ * What the derived tables (student_visits, student_days, course_days) and the mapping columns of
+ * source_events were computed with: G, T, caps, time zone and the kind rules' version. The server
+ * compares it with its configuration at start and rebuilds when they differ
+ * (`coursepulse rebuild` does the same by hand).
+ */
+export const derivedSettings = pgTable('derived_settings', {
+  /** Always `rollups`: one row. */
+  name: text('name').primaryKey(),
+  settings: jsonb('settings').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/**
+ * Progress of `coursepulse import` runs, so that an interrupted import resumes where its last
+ * committed batch ended: the byte offset is written in the same transaction as the batch.
+ */
+export const importRuns = pgTable(
+  'import_runs',
+  {
+    platformId: text('platform_id').notNull(),
+    /** SHA-256 of the file's size and first 64 KiB: the same file under another name resumes too. */
+    fileKey: text('file_key').notNull(),
+    fileName: text('file_name').notNull(),
+    bytesTotal: bigint('bytes_total', { mode: 'number' }).notNull(),
+    /** Bytes (whole lines / array items) whose statements are committed. */
+    bytesDone: bigint('bytes_done', { mode: 'number' }).notNull(),
+    /** Statements read so far (valid or not). */
+    statementsRead: bigint('statements_read', { mode: 'number' }).notNull(),
+    /** Counters for the summary: { stored, duplicates, unresolved, rejected, reasons: {reason: n} }. */
+    summary: jsonb('summary').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.fileKey] })],
 );

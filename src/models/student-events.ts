@@ -1,6 +1,7 @@
 /**
  * What the metrics read of one student's events in one course: the events that count — resolved
- * to that course and student, not voided, not ignored — for a set of students of one platform.
+ * to that course and student, not voided, not ignored — for a set of students of one platform,
+ * each within its own window [from, to) (null: unbounded on that side).
  */
 import type { EventKind } from '../ingest/event-kind.js';
 import type { Queryable } from './database.js';
@@ -13,17 +14,23 @@ export interface CountedEvent {
   durationSeconds: number | null;
 }
 
-export async function countedEventsOf(
-  q: Queryable,
-  platformId: string,
-  students: readonly { contextId: string; userId: string }[],
-): Promise<CountedEvent[]> {
-  if (students.length === 0) return [];
+export interface StudentWindow {
+  contextId: string;
+  userId: string;
+  from: Date | null;
+  to: Date | null;
+}
+
+const iso = (at: Date | null): string | null => (at === null ? null : at.toISOString());
+
+export async function countedEventsOf(q: Queryable, platformId: string, windows: readonly StudentWindow[]): Promise<CountedEvent[]> {
+  if (windows.length === 0) return [];
   return q.query<CountedEvent>(
     `select e.context_id as "contextId", e.user_id as "userId", e.event_at as "at", e.kind, e.duration_seconds as "durationSeconds"
-     from source_events e
-     join unnest($2::text[], $3::text[]) as s(context_id, user_id) on e.context_id = s.context_id and e.user_id = s.user_id
-     where e.platform_id = $1 and not e.voided and e.ignored is null and e.kind is not null`,
-    [platformId, students.map((s) => s.contextId), students.map((s) => s.userId)],
+     from unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) as s(context_id, user_id, lo, hi)
+     join source_events e on e.platform_id = $1 and e.context_id = s.context_id and e.user_id = s.user_id
+       and (s.lo is null or e.event_at >= s.lo) and (s.hi is null or e.event_at < s.hi)
+     where not e.voided and e.ignored is null and e.kind is not null`,
+    [platformId, windows.map((w) => w.contextId), windows.map((w) => w.userId), windows.map((w) => iso(w.from)), windows.map((w) => iso(w.to))],
   );
 }
