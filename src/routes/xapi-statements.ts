@@ -8,11 +8,12 @@
  * `X-Experience-API-Consistent-Through` (now: statements are stored, and their figures computed,
  * before the answer). Errors are `{"error": "<field>: <what is wrong>"}`.
  */
-import express, { type Request, type RequestHandler } from 'express';
+import crypto from 'node:crypto';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { RollupSettings } from '../ingest/recompute.js';
 import { ifiKey } from '../ingest/statement-id.js';
-import { STATEMENT_FORMATS, formatStatement, type StatementFormat } from '../ingest/statement-format.js';
+import { STATEMENT_FORMATS, formatStatement, parseAcceptLanguage, type StatementFormat } from '../ingest/statement-format.js';
 import { isIri, isUuid, parseTimestamp, parseXapiVersionHeader, type Actor, type XapiVersion } from '../ingest/statement-validation.js';
 import { storeStatements, type StatementSender, type StatementsRequest } from '../ingest/store-statements.js';
 import type { Lti } from '../lti/provider.js';
@@ -153,8 +154,24 @@ function booleanParam(params: Params, name: string): boolean {
 function formatParam(params: Params): StatementFormat {
   const format = params.format ?? 'exact';
   if (!(STATEMENT_FORMATS as readonly string[]).includes(format)) throw new HttpError(400, 'format: must be exact, ids or canonical');
-  if (booleanParam(params, 'attachments')) throw new HttpError(400, 'attachments: attachment data is not stored here; use attachments=false');
   return format as StatementFormat;
+}
+
+/**
+ * The answer of a GET: JSON, or with `attachments=true` the multipart/mixed response of
+ * xAPI-Communication.md §2.1.3 — the JSON as its first part, followed by the attachment data we
+ * hold. We hold none (a request carrying attachment data is refused, see xapiJsonBody), so the
+ * JSON part is the whole answer; statements whose attachments only have a `fileUrl` need no part.
+ */
+function sendStatements(res: Response, body: unknown, attachments: boolean): void {
+  if (!attachments) {
+    res.json(body);
+    return;
+  }
+  const boundary = `coursepulse-${crypto.randomUUID()}`;
+  const json = JSON.stringify(body);
+  res.setHeader('Content-Type', `multipart/mixed; boundary=${boundary}`);
+  res.send(Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${json}\r\n--${boundary}--\r\n`, 'utf8'));
 }
 
 const IFI_PROPERTIES = ['mbox', 'mbox_sha1sum', 'openid', 'account'] as const;
@@ -256,6 +273,10 @@ export const getStatements = (deps: Pick<XapiDeps, 'db'>): RequestHandler =>
     const unknown = Object.keys(params).find((name) => !GET_PARAMETERS.has(name));
     if (unknown !== undefined) throw new HttpError(400, `${unknown}: not a parameter of GET statements (names are case-sensitive)`);
     const format = formatParam(params);
+    const attachments = booleanParam(params, 'attachments');
+    // canonical answers one language per map, the one the request prefers.
+    const languages = format === 'canonical' ? parseAcceptLanguage(req.get('Accept-Language')) : [];
+    if (format === 'canonical') res.vary('Accept-Language');
 
     const single = params.statementId ?? params.voidedStatementId;
     if (params.statementId !== undefined || params.voidedStatementId !== undefined) {
@@ -269,7 +290,7 @@ export const getStatements = (deps: Pick<XapiDeps, 'db'>): RequestHandler =>
       const row = await findStatement(deps.db, platformId, single, { voided: which === 'voidedStatementId' });
       if (!row) throw new HttpError(404, `${which}: no ${which === 'voidedStatementId' ? 'voided ' : ''}statement with the id ${single}`);
       res.setHeader('Last-Modified', row.storedAt.toUTCString());
-      res.json(formatStatement(row.payload, format));
+      sendStatements(res, formatStatement(row.payload, format, languages), attachments);
       return;
     }
 
@@ -278,5 +299,5 @@ export const getStatements = (deps: Pick<XapiDeps, 'db'>): RequestHandler =>
     const rows = await listStatements(deps.db, platformId, filter);
     const page = rows.slice(0, filter.limit);
     const more = rows.length > filter.limit ? moreLink(req, { q: params, s: page[page.length - 1]!.seq }) : '';
-    res.json({ statements: page.map((row) => formatStatement(row.payload, format)), more });
+    sendStatements(res, { statements: page.map((row) => formatStatement(row.payload, format, languages)), more }, attachments);
   });

@@ -197,7 +197,7 @@ describe('xAPI Statements resource', () => {
       assert.match((await x.get({ Verb: VIEWED }).expect(400)).body.error, /^Verb: /);
       assert.match((await x.get({ statementId: newId(), verb: VIEWED }).expect(400)).body.error, /^verb: not allowed with statementId/);
       await x.get({ statementId: newId(), voidedStatementId: newId() }).expect(400);
-      await x.get({ attachments: 'true' }).expect(400);
+      await x.get({ attachments: 'yes' }).expect(400);
       await x.get({ format: 'full' }).expect(400);
     });
 
@@ -247,6 +247,134 @@ describe('xAPI Statements resource', () => {
       assert.deepEqual(asIds.body.actor, { account: { homePage: 'https://lms.example.edu', name: 'odd' } });
       assert.deepEqual(asIds.body.verb, { id: VIEWED });
       assert.deepEqual(asIds.body.object, { id: 'https://lms.example.edu/page/1' });
+    });
+  });
+
+  describe('GET formats, StatementRef filters and attachments (the ADL conformance suite)', () => {
+    /** What the LRS adds to a statement sent at the frozen clock's now. */
+    const assigned = (id: string) => ({
+      id,
+      stored: x.w.clock.now().toISOString(),
+      authority: { objectType: 'Agent', account: { homePage: x.w.tool.url, name: x.credential.key } },
+      version: '1.0.0',
+    });
+    const activity = {
+      objectType: 'Activity',
+      id: 'https://lms.example.edu/quiz/3',
+      definition: {
+        name: { 'en-US': 'Quiz', 'en-GB': 'Quiz (GB)', 'de-DE': 'Test' },
+        description: { 'en-US': 'Third quiz', 'de-DE': 'Dritter Test' },
+        type: 'http://adlnet.gov/expapi/activities/cmi.interaction',
+        interactionType: 'choice',
+        correctResponsesPattern: ['a'],
+        choices: [{ id: 'a', description: { 'en-US': 'Yes', 'de-DE': 'Ja' } }],
+      },
+    };
+    const sub = {
+      objectType: 'SubStatement',
+      actor: { objectType: 'Group', name: 'Team', mbox: 'mailto:team@example.edu', member: [{ mbox: 'mailto:a@example.edu', name: 'A' }] },
+      verb: { id: EXPERIENCED, display: { 'en-US': 'experienced', 'en-GB': 'experienced (GB)' } },
+      object: activity,
+      context: { contextActivities: { parent: [{ objectType: 'Activity', id: 'https://lms.example.edu/course/7', definition: { name: { 'en-US': 'Course', 'de-DE': 'Kurs' } } }] } },
+    };
+    const sent = (id: string) =>
+      statement({
+        id,
+        actor: { objectType: 'Group', member: [{ name: 'B', mbox: 'mailto:b@example.edu' }, { objectType: 'Agent', account: { homePage: 'https://lms.example.edu', name: 'c' } }] },
+        verb: { id: VIEWED, display: { 'en-US': 'viewed', 'de-DE': 'angesehen' } },
+        object: sub,
+        context: { contextActivities: { grouping: [{ id: 'https://lms.example.edu/course/7', definition: { description: { 'de-DE': 'Kurs', 'en-GB': 'Course' } } }] } },
+      });
+
+    it('format=ids: an activity is its id, an identified Group its IFI, an anonymous Group its members\' IFIs', async () => {
+      const id = newId();
+      await x.post(sent(id)).expect(200);
+      const res = await x.get({ statementId: id, format: 'ids' }).expect(200);
+      assert.deepStrictEqual(res.body, {
+        ...assigned(id),
+        actor: { objectType: 'Group', member: [{ mbox: 'mailto:b@example.edu' }, { objectType: 'Agent', account: { homePage: 'https://lms.example.edu', name: 'c' } }] },
+        verb: { id: VIEWED },
+        object: {
+          objectType: 'SubStatement',
+          actor: { objectType: 'Group', mbox: 'mailto:team@example.edu' },
+          verb: { id: EXPERIENCED },
+          object: { id: 'https://lms.example.edu/quiz/3' },
+          context: { contextActivities: { parent: [{ id: 'https://lms.example.edu/course/7' }] } },
+        },
+        context: { contextActivities: { grouping: [{ id: 'https://lms.example.edu/course/7' }] } },
+        timestamp: '2026-03-02T09:00:00.000Z',
+      });
+    });
+
+    it('format=canonical: every verb display and activity language map in the one language Accept-Language prefers', async () => {
+      const id = newId();
+      await x.post(sent(id)).expect(200);
+      const res = await x.get({ statementId: id, format: 'canonical' }).set('Accept-Language', 'fr;q=0.9, de, en-GB;q=0.5').expect(200);
+      assert.equal(res.headers.vary, 'Accept-Language');
+      const german = {
+        ...assigned(id),
+        actor: sent(id).actor,
+        verb: { id: VIEWED, display: { 'de-DE': 'angesehen' } },
+        object: {
+          ...sub,
+          // No German and no French here: the third choice, en-GB.
+          verb: { id: EXPERIENCED, display: { 'en-GB': 'experienced (GB)' } },
+          object: { ...activity, definition: { ...activity.definition, name: { 'de-DE': 'Test' }, description: { 'de-DE': 'Dritter Test' }, choices: [{ id: 'a', description: { 'de-DE': 'Ja' } }] } },
+          context: { contextActivities: { parent: [{ objectType: 'Activity', id: 'https://lms.example.edu/course/7', definition: { name: { 'de-DE': 'Kurs' } } }] } },
+        },
+        context: { contextActivities: { grouping: [{ id: 'https://lms.example.edu/course/7', definition: { description: { 'de-DE': 'Kurs' } } }] } },
+        timestamp: '2026-03-02T09:00:00.000Z',
+      };
+      assert.deepStrictEqual(res.body, german);
+      // In a list too; exact (the default) keeps every language.
+      const list = await x.get({ format: 'canonical' }).set('Accept-Language', 'fr;q=0.9, de, en-GB;q=0.5').expect(200);
+      assert.deepStrictEqual(list.body, { statements: [german], more: '' });
+      assert.deepStrictEqual((await x.get({ statementId: id }).set('Accept-Language', 'de').expect(200)).body, { ...assigned(id), ...sent(id) });
+    });
+
+    it('a filter also matches a statement whose StatementRef targets a match (a voided one too, recursively); since/until apply to the referencing one', async () => {
+      const verb = `https://example.edu/verbs/${newId()}`;
+      const [voided, voiding, ref, refOfRef, other] = [newId(), newId(), newId(), newId(), newId()];
+      const refTo = (id: string, target: string, v = EXPERIENCED) => ({ id, actor: { mbox: 'mailto:t@example.edu' }, verb: { id: v }, object: { objectType: 'StatementRef', id: target.toUpperCase() } });
+      await x.post(statement({ id: voided, verb: { id: verb } })).expect(200);
+      const afterFirst = x.w.clock.now().toISOString();
+      x.w.clock.advance(10);
+      await x.post(refTo(voiding, voided, 'http://adlnet.gov/expapi/verbs/voided')).expect(200);
+      x.w.clock.advance(10);
+      await x.post(refTo(ref, voided)).expect(200);
+      await x.post([refTo(refOfRef, ref), statement({ id: other })]).expect(200);
+      const idsOf = (res: supertest.Response) => (res.body.statements as Array<{ id: string }>).map((s) => s.id);
+
+      assert.deepStrictEqual(idsOf(await x.get({ verb }).expect(200)), [refOfRef, ref, voiding]);
+      assert.deepStrictEqual(idsOf(await x.get({ verb, since: afterFirst }).expect(200)), [refOfRef, ref, voiding]);
+      assert.deepStrictEqual(idsOf(await x.get({ verb, until: afterFirst }).expect(200)), []);
+      assert.deepStrictEqual(idsOf(await x.get({ verb, ascending: 'true', limit: '1' }).expect(200)), [voiding]);
+      // The referencing statements match on their own verb as well; other filters still apply to the target.
+      assert.deepStrictEqual(idsOf(await x.get({ verb: EXPERIENCED }).expect(200)), [refOfRef, ref]);
+      assert.deepStrictEqual(idsOf(await x.get({ verb, activity: 'https://lms.example.edu/page/2' }).expect(200)), []);
+    });
+
+    it('attachments=true answers multipart/mixed with the JSON as its one part (no attachment data is held)', async () => {
+      const id = newId();
+      await x.post(statement({ id })).expect(200);
+      // superagent would read a multipart answer as a form: take it as text.
+      const asText = (res: supertest.Response, done: (err: Error | null, body: string) => void) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done(null, text));
+      };
+      const exact = (await x.get({ statementId: id }).expect(200)).body;
+      assert.deepStrictEqual(exact, { ...assigned(id), ...statement({ id }) });
+      const one = await x.get({ statementId: id, attachments: 'true' }).parse(asText).expect(200);
+      const boundary = /^multipart\/mixed; boundary=([A-Za-z0-9-]+)$/.exec(String(one.headers['content-type']))?.[1];
+      assert.ok(boundary, String(one.headers['content-type']));
+      assert.equal(one.body, `--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(exact)}\r\n--${boundary}--\r\n`);
+      const list = await x.get({ attachments: 'true' }).parse(asText).expect(200);
+      const listBoundary = /boundary=(\S+)$/.exec(String(list.headers['content-type']))?.[1];
+      assert.equal(list.body, `--${listBoundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ statements: [exact], more: '' })}\r\n--${listBoundary}--\r\n`);
+      const none = await x.get({ attachments: 'false' }).expect(200);
+      assert.match(String(none.headers['content-type']), /^application\/json/);
     });
   });
 
