@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
 import { ADMIN_TOKEN_FILE, LTI_KEY_FILE, lockDataDir, storedSecret } from './data-dir.js';
+import { rebuildIfSettingsChanged } from './ingest/rebuild.js';
 import { createLti } from './lti/provider.js';
 import { startRosterRefresher } from './lti/roster-refresher.js';
 import type { Database } from './models/database.js';
@@ -37,6 +38,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     cleanups.push(() => db.close());
     const applied = await migrate(db);
     logger.info({ database: db.kind, applied }, applied.length ? 'database migrated' : 'database schema is up to date');
+    // Figures made with other settings (G, T, time zone, kind rules) are rebuilt before serving any.
+    await rebuildIfSettingsChanged(db, config, logger);
 
     const ltiKey = config.ltiKey ?? storedSecret(config.dataDir, LTI_KEY_FILE).value;
     const adminToken = config.adminToken ?? adminTokenFromDataDir(config.dataDir, logger);

@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN_FILE, readStoredSecret } from '../data-dir.js';
 import type { PlatformSummary } from '../lti/platforms.js';
 import { canvasDeveloperKeyJson, publicUrlProblem } from '../lti/tool-configuration.js';
+import { importCommand } from './import-command.js';
+import { rebuildCommand } from './rebuild-command.js';
 
 const USAGE = `Usage: coursepulse <command> [options]
 
@@ -26,6 +28,16 @@ Commands:
   lti-config --url PUBLIC_URL [--new-window]
                                      print the Canvas developer key JSON (LTI Key, "Paste JSON")
                                      for CoursePulse at PUBLIC_URL; --new-window opens it in a new tab
+  rebuild [--remap]                  recompute every visit and day with the configured VISIT_TIMEOUT_MINUTES,
+                                     LAST_EVENT_CREDIT_SECONDS and TIMEZONE, on the database of DATA_DIR /
+                                     DATABASE_URL, with the server stopped (a server does it at start when
+                                     these changed); --remap also maps every stored event again (kind rules)
+  import <file> --platform ID [--batch-size N] [--again]
+                                     backfill xAPI statements from a file (a JSON array, or NDJSON: one per line)
+                                     into a platform's store, on the database of DATA_DIR / DATABASE_URL (with the
+                                     embedded database, the server stopped); resumable (run it again after a stop),
+                                     idempotent; --batch-size statements per transaction (default 1000);
+                                     --again imports a file that was imported to its end already
   help                               this text
 
 Options:
@@ -70,6 +82,9 @@ const OPTIONS = {
   platform: { type: 'string' },
   label: { type: 'string' },
   'new-window': { type: 'boolean', default: false },
+  remap: { type: 'boolean', default: false },
+  'batch-size': { type: 'string' },
+  again: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -270,6 +285,22 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (command === 'credentials') {
       await credentialsCommand(action, rest, values, io);
       return 0;
+    }
+    if (command === 'import') {
+      const files = positionals.slice(1);
+      if (files.length !== 1) throw new UsageError(`import takes one file (got ${files.length ? `"${files.join(' ')}"` : 'none'})`);
+      if (!values.platform) throw new UsageError('import needs --platform, the id of the platform the statements come from (see "coursepulse platform list")');
+      const batchText = values['batch-size'] ?? '1000';
+      const batchSize = /^\d+$/.test(batchText) ? Number(batchText) : NaN;
+      if (!(batchSize >= 1 && batchSize <= 100_000)) throw new UsageError(`--batch-size ${batchText} is not a whole number from 1 to 100000`);
+      return await importCommand(
+        { file: path.resolve(io.cwd, files[0]!), platformId: values.platform, batchSize, again: values.again, json: values.json },
+        io,
+      );
+    }
+    if (command === 'rebuild') {
+      if (positionals.length > 1) throw new UsageError(`rebuild takes no arguments (got "${positionals.slice(1).join(' ')}")`);
+      return await rebuildCommand({ remap: values.remap }, io);
     }
     if (command === 'lti-config') {
       ltiConfigCommand(positionals.slice(1), values, io);

@@ -50,10 +50,12 @@ export interface CoursePlatform {
 
 const text = z.string().trim().min(1);
 const optionalText = text.optional().catch(undefined);
+// Built once: this runs for every statement, and building a zod schema costs more than using it.
+const activityId = z.object({ id: text });
 const activityIds = z
   .union([z.array(z.unknown()), z.unknown().transform((one) => [one])])
   .transform((items) => items.flatMap((item) => {
-    const parsed = z.object({ id: text }).safeParse(item);
+    const parsed = activityId.safeParse(item);
     return parsed.success ? [parsed.data.id] : [];
   }))
   .optional()
@@ -89,8 +91,24 @@ function schemeless(url: string): string {
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A matcher for one course URL form of a platform: the context id of a URL, or undefined. */
-function formMatcher(form: string, issuer: string): (url: string) => string | undefined {
+type FormMatcher = (url: string) => string | undefined;
+
+// Matchers by (form, issuer): a platform has one or two forms, and every statement asks for them.
+const matchers = new Map<string, FormMatcher>();
+
+/** A matcher for one course URL form of a platform (cached): the context id of a URL, or undefined. */
+function formMatcher(form: string, issuer: string): FormMatcher {
+  const key = `${form}\n${issuer}`;
+  let matcher = matchers.get(key);
+  if (!matcher) {
+    if (matchers.size > 1000) matchers.clear(); // a bound, not an expected case: there are few platforms
+    matcher = makeFormMatcher(form, issuer);
+    matchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+function makeFormMatcher(form: string, issuer: string): FormMatcher {
   const base = schemeless(issuer).replace(/\/+$/, '');
   const expanded = form.includes('{issuer}') ? form.replace('{issuer}', base) : schemeless(form);
   const normalisedForm = schemeless(expanded);

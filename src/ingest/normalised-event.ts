@@ -12,13 +12,15 @@ export type EventSource = 'xapi' | 'caliper' | 'lti-launch';
  * Which course, as far as the source tells without the database:
  * - a `CourseMatch` (`contextId` + rule) when the source names the LTI context: xAPI by
  *   course-reference.ts's rules, Caliper by an LTI context extension or the LTI claims of its
- *   federated session (`lti-federated-session`);
+ *   federated session (`lti-federated-session`), a launch by its context claim (`lti-launch`);
  * - `caliper-group` when a Caliper event names only the LMS's course (its `group`): the LTI
  *   context is found later by joining the LMS course id (e.g. Canvas `$Canvas.course.id`).
  */
 export type CourseReference =
   | CourseMatch
   | { contextId: string; rule: 'lti-federated-session' }
+  /** A student's LTI launch: its own context claim. */
+  | { contextId: string; rule: 'lti-launch' }
   | {
       rule: 'caliper-group';
       /** The group's id as sent (`urn:instructure:canvas:course:565`, a Blackboard course IRI). */

@@ -21,14 +21,17 @@
  */
 import { lockCourses, recomputeStudents, type RollupSettings, type TouchedStudent } from './recompute.js';
 import type { IgnoredReason } from './kind-rules.js';
+import { matchAttachments, type AttachmentData, type AttachmentPart } from './multipart-mixed.js';
 import type { NormalisedEvent } from './normalised-event.js';
 import { matchPerson } from './person-reference.js';
 import { deriveStatementId, ifiKey, sameStatement } from './statement-id.js';
+import { checkSignatures } from './statement-signature.js';
 import { isUuid, validateStatement, validateStatements, type Actor, type Statement, type XapiVersion } from './statement-validation.js';
 import { normaliseStatement } from './xapi-event.js';
 import { applyVoiding } from '../models/apply-voiding.js';
 import type { Database, Queryable } from '../models/database.js';
 import { coursesForIngest } from '../models/ingest-courses.js';
+import { insertAttachments } from '../models/insert-attachments.js';
 import { lockPlatformIngest } from '../models/ingest-lock.js';
 import { noteIngestWrites } from '../models/ingest-statistics.js';
 import { insertSourceEvents, type NewSourceEvent } from '../models/insert-source-events.js';
@@ -135,22 +138,23 @@ export function credentialAuthority(sender: Pick<StatementSender, 'credentialKey
  * Validate, assign and map (pure). Ids: sent (lower case) or derived; `stored` is `now`; a
  * statement without `timestamp` gets `stored` (xAPI-Data.md §2.4.7); the authority is the
  * credential's, whatever was sent. Statements of one request with one derived id are one statement.
+ * `multipart`: the request was multipart/mixed, so attachments may come without `fileUrl`.
  */
-export function prepareStatements(request: StatementsRequest, sender: StatementSender, now: Date): PreparedStatements {
+export function prepareStatements(request: StatementsRequest, sender: StatementSender, now: Date, { multipart = false }: { multipart?: boolean } = {}): PreparedStatements {
   let validated: Statement[];
   if (request.method === 'PUT') {
     const statementId = request.statementId;
     if (statementId === undefined || statementId === '') return { ok: false, status: 400, error: 'statementId: is required (the id of the statement to store)' };
     if (!isUuid(statementId)) return { ok: false, status: 400, error: 'statementId: must be a UUID' };
     if (Array.isArray(request.body)) return { ok: false, status: 400, error: 'statement: PUT takes one statement object, not an array' };
-    const one = validateStatement(request.body, request.version);
+    const one = validateStatement(request.body, request.version, { multipart });
     if (!one.ok) return { ok: false, status: 400, error: one.error };
     if (one.statement.id !== undefined && one.statement.id.toLowerCase() !== statementId.toLowerCase()) {
       return { ok: false, status: 400, error: `statement.id: differs from the statementId parameter (${statementId})` };
     }
     validated = [{ ...one.statement, id: statementId.toLowerCase() }];
   } else {
-    const all = validateStatements(request.body, request.version);
+    const all = validateStatements(request.body, request.version, { multipart });
     if (!all.ok) return { ok: false, status: 400, error: all.error };
     validated = all.statements;
   }
@@ -218,6 +222,7 @@ const namedContext = (s: PreparedStatement): string | undefined =>
 /**
  * Stores prepared statements inside the caller's transaction (`storeStatements` opens one; the
  * importer also writes its progress in it). Throws {@link StatementsRejected} to refuse them all.
+ * `attachments`: the attachment data of a multipart/mixed request, matched to the statements.
  */
 export async function storePreparedStatements(
   tx: Queryable,
@@ -225,6 +230,7 @@ export async function storePreparedStatements(
   sender: StatementSender,
   settings: RollupSettings,
   now: Date,
+  attachments: readonly AttachmentData[] = [],
 ): Promise<{ statements: StatementOutcome[]; recomputedStudents: number }> {
   const { platformId } = sender;
   const voiding = statements.filter((s) => s.event.voidsSourceId !== undefined);
@@ -264,6 +270,8 @@ export async function storePreparedStatements(
     }
   }
   const voided = await applyVoiding(tx, platformId, [...inserted], newVoiding.map((s) => s.event.voidsSourceId!));
+  // Attachment data commits with its statements or not at all.
+  await insertAttachments(tx, platformId, now, attachments);
   const voidedIds = new Set(voided.map((v) => v.sourceId));
 
   // The students whose counted events changed, at the times they changed: new counted rows and newly voided ones.
@@ -286,8 +294,10 @@ export async function storePreparedStatements(
 
 /**
  * Stores a POST or PUT of statements whole or not at all. `ok: false` carries the status and the
- * message naming the field (400: invalid, a repeated id, voiding a voiding statement; 409: a
- * different statement under a sent id); nothing of such a request is stored.
+ * message naming the field (400: invalid, a repeated id, voiding a voiding statement, attachment
+ * parts and attachment objects that do not pair up, a malformed signature; 409: a different statement under a sent id);
+ * nothing of such a request is stored. `attachments`: the data parts of a multipart/mixed request
+ * (absent for application/json, where every attachment needs a fileUrl).
  */
 export async function storeStatements(
   db: Database,
@@ -295,12 +305,17 @@ export async function storeStatements(
   sender: StatementSender,
   settings: RollupSettings,
   now: Date,
+  attachments?: readonly AttachmentPart[],
 ): Promise<StoreStatementsResult> {
-  const prepared = prepareStatements(request, sender, now);
+  const prepared = prepareStatements(request, sender, now, { multipart: attachments !== undefined });
   if (!prepared.ok) return prepared;
+  const matched = matchAttachments(prepared.statements, attachments ?? []);
+  if (!matched.ok) return { ok: false, status: 400, error: matched.error };
+  const signatures = checkSignatures(prepared.statements, matched.data, request.version);
+  if (!signatures.ok) return { ok: false, status: 400, error: signatures.error };
   if (prepared.statements.length === 0) return { ok: true, ids: [], statements: [], recomputedStudents: 0 };
   try {
-    const stored = await db.transaction((tx) => storePreparedStatements(tx, prepared.statements, sender, settings, now));
+    const stored = await db.transaction((tx) => storePreparedStatements(tx, prepared.statements, sender, settings, now, matched.data));
     await noteIngestWrites(db, stored.statements.filter((s) => s.outcome === 'stored').length);
     return { ok: true, ids: prepared.ids, ...stored };
   } catch (err) {

@@ -3,7 +3,7 @@
  * next SQL file in `migrations/`; the files are what runs, this is what the code is typed by.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, date, doublePrecision, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, customType, date, doublePrecision, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * ltijs's storage (platforms, their keys, launch tokens, nonces, OIDC states): one row per
@@ -330,4 +330,29 @@ export const importRuns = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [primaryKey({ columns: [t.platformId, t.fileKey] })],
+);
+
+/** PostgreSQL `bytea` (drizzle-orm has no built-in column for it). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * The raw data of xAPI attachments sent in multipart/mixed requests (xAPI-Communication.md
+ * §1.5.2), per platform like everything else, keyed by the SHA-2 the statements name it by: the
+ * same content sent again, or named by several statements, is stored once. GET with
+ * `attachments=true` returns it for the statements that name it, never across platforms.
+ */
+export const statementAttachments = pgTable(
+  'statement_attachments',
+  {
+    platformId: text('platform_id').notNull(),
+    /** Lower-case hex SHA-2 (224, 256, 384 or 512) of `content`, checked on arrival. */
+    sha2: text('sha2').notNull(),
+    /** The part's Content-Type (else the attachment object's). */
+    contentType: text('content_type').notNull(),
+    /** Octets in `content`. */
+    length: integer('length').notNull(),
+    content: bytea('content').notNull(),
+    storedAt: timestamp('stored_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.sha2] })],
 );

@@ -15,6 +15,7 @@ import {
   postGroupMembersRemove,
   postGroupRename,
 } from './course-groups.js';
+import { caliperJsonBody, getCaliper, postCaliper } from './caliper-events.js';
 import { getOverview } from './course-overview.js';
 import { requireCourse } from './require-course.js';
 import { health } from './health.js';
@@ -31,7 +32,7 @@ import {
   requireXapiVersion,
   type IngestSettings,
   xapiHeaders,
-  xapiJsonBody,
+  xapiBody,
 } from './xapi-statements.js';
 
 export interface RouteDeps {
@@ -96,11 +97,18 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   const statements = { db, lti, publicUrl, now, settings: ingest };
   xapi.use(xapiHeaders(now));
   xapi.get('/about', getAbout);
-  xapi.use(requireIngestCredential(db, now), ingestRateLimit(ingest.ingestRatePerMinute, now), requireXapiVersion, xapiJsonBody(ingest.ingestMaxBytes));
+  // One rate bucket per credential, whichever of /xapi and /caliper it sends to.
+  const ingestRate = ingestRateLimit(ingest.ingestRatePerMinute, now);
+  xapi.use(requireIngestCredential(db, now), ingestRate, requireXapiVersion, xapiBody(ingest.ingestMaxBytes));
   xapi.post('/statements', postStatements(statements));
   xapi.put('/statements', putStatements(statements));
   xapi.get('/statements', getStatements(statements));
   router.use('/xapi', xapi);
+
+  // Caliper (LMS → tool): one envelope per POST, Bearer key:secret of a platform's ingest credential.
+  const caliperCredential = requireIngestCredential(db, now);
+  router.get('/caliper', caliperCredential, getCaliper(ingest.ingestMaxBytes));
+  router.post('/caliper', caliperCredential, ingestRate, caliperJsonBody(ingest.ingestMaxBytes), postCaliper({ db, now, settings: ingest }));
 
   // ltijs's own app: /lti/login, /lti/launch, /lti/keys, /lti/register (api.md).
   router.use(LTI_MOUNT, lti.provider.app);

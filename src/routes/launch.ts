@@ -1,9 +1,13 @@
 /**
  * POST /lti/launch after ltijs has validated it (its onConnect): read the claims, let teachers in
- * and nobody else, record the launch, load the roster, and answer the course's overview.
+ * and nobody else, record the launch, load the roster, and answer the course's overview. A launch
+ * without a teaching role gets the refusal page, and is recorded as the launcher's activity
+ * (src/ingest/launch-event.ts).
  */
 import type { LtiHandler } from 'ltijs';
 import type { Logger } from 'pino';
+import { recordStudentLaunch } from '../ingest/launch-event.js';
+import type { RollupSettings } from '../ingest/recompute.js';
 import { readLaunchClaims, verifiedIdTokenClaims, type LaunchClaims } from '../lti/launch-claims.js';
 import { forbiddenPage, noCoursePage } from '../lti/launch-pages.js';
 import type { LtijsDatabase } from '../lti/ltijs-database.js';
@@ -12,6 +16,7 @@ import type { Database } from '../models/database.js';
 import { recordLaunch } from '../models/record-launch.js';
 import { renderView } from '../views/render.js';
 import { overviewView } from './course-overview.js';
+import { DEFAULT_INGEST_SETTINGS } from './xapi-statements.js';
 
 export interface LaunchDeps {
   db: Database;
@@ -20,12 +25,15 @@ export interface LaunchDeps {
   now: () => Date;
   /** Runs after a teacher's launch is recorded, before the page (the roster read). */
   afterStaffLaunch?: (launch: LaunchClaims) => Promise<void>;
+  /** Time zone, G and T of the figures a student's launch adds to (the configuration's). */
+  rollup?: RollupSettings;
 }
 
-export function launchHandler({ db, plugin, logger, now, afterStaffLaunch }: LaunchDeps): LtiHandler {
+export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollup = DEFAULT_INGEST_SETTINGS }: LaunchDeps): LtiHandler {
   return (token: { platformId: string; user: string }, req, res, next) => {
     (async () => {
-      const claims = readLaunchClaims(token, res.locals.context, verifiedIdTokenClaims(req.body));
+      const idToken = verifiedIdTokenClaims(req.body);
+      const claims = readLaunchClaims(token, res.locals.context, idToken);
       if (claims === 'no-course' || claims === 'malformed') {
         logger.warn({ platformId: token.platformId, problem: claims }, 'launch without a usable course context');
         return void res.status(400).type('html').send(noCoursePage());
@@ -35,6 +43,16 @@ export function launchHandler({ db, plugin, logger, now, afterStaffLaunch }: Lau
         logger.info({ ...where, roles: claims.roles }, 'launch refused: not a teacher of the course');
         // ltijs has stored this launch's context token; without it the ltik opens nothing.
         await plugin.Delete('contexttoken', { contextId: (res.locals.context as { contextId: string }).contextId, user: token.user });
+        // The refusal stands whatever happens to the record: a failure is logged, not shown.
+        try {
+          const launch = { claims, idToken, at: now(), launchPath: req.originalUrl.split('?')[0] ?? req.path };
+          const recorded = await recordStudentLaunch(db, launch, rollup);
+          if (!recorded) logger.warn(where, 'refused launch not recorded: its id_token has no nonce');
+          else if (!recorded.result.ok) logger.error({ ...where, error: recorded.result.error }, 'refused launch not recorded');
+          else logger.info({ ...where, memberAdded: recorded.memberAdded, notCounted: recorded.result.events[0]?.notCounted ?? null }, 'refused launch recorded as activity');
+        } catch (err) {
+          logger.error({ ...where, err }, 'refused launch not recorded');
+        }
         return void res.status(403).type('html').send(forbiddenPage());
       }
       await recordLaunch(db, claims, now());

@@ -4,6 +4,10 @@
  * credential. The handlers parse, make one call and answer; storing is
  * src/ingest/store-statements.ts, reading src/models/query-statements.ts.
  *
+ * Statements come as application/json, or as multipart/mixed with attachment data
+ * (src/ingest/multipart-mixed.ts reads and writes that format); GET with `attachments=true`
+ * answers multipart/mixed with the data the platform holds (src/models/find-attachments.ts).
+ *
  * Every /xapi answer carries `X-Experience-API-Version` (2.0.0 to a 2.x request, else 1.0.3) and
  * `X-Experience-API-Consistent-Through` (now: statements are stored, and their figures computed,
  * before the answer). Errors are `{"error": "<field>: <what is wrong>"}`.
@@ -12,12 +16,14 @@ import crypto from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { RollupSettings } from '../ingest/recompute.js';
+import { attachmentHashes, multipartMixedBody, readMultipartStatements, type AttachmentPart } from '../ingest/multipart-mixed.js';
 import { ifiKey } from '../ingest/statement-id.js';
 import { STATEMENT_FORMATS, formatStatement, parseAcceptLanguage, type StatementFormat } from '../ingest/statement-format.js';
 import { isIri, isUuid, parseTimestamp, parseXapiVersionHeader, type Actor, type XapiVersion } from '../ingest/statement-validation.js';
 import { storeStatements, type StatementSender, type StatementsRequest } from '../ingest/store-statements.js';
 import type { Lti } from '../lti/provider.js';
 import type { Database } from '../models/database.js';
+import { findAttachments } from '../models/find-attachments.js';
 import { findStatement, listStatements, type StatementFilter } from '../models/query-statements.js';
 import { HttpError, handle } from './http-error.js';
 import { ingestIdentityOf } from './require-ingest-credential.js';
@@ -73,17 +79,31 @@ export const requireXapiVersion: RequestHandler = (req, res, next) => {
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
-/** The body of a POST or PUT: JSON only (no multipart attachments), at most `maxBytes` (else 413). */
-export function xapiJsonBody(maxBytes: number): RequestHandler[] {
+const MULTIPART_MIXED = 'multipart/mixed';
+
+/**
+ * The body of a POST or PUT, at most `maxBytes` whole (else 413; attachment data counts): JSON
+ * (parsed), or multipart/mixed with attachment data (kept as octets for readMultipartStatements).
+ */
+export function xapiBody(maxBytes: number): RequestHandler[] {
   const checkType: RequestHandler = (req, _res, next) => {
     if (req.method !== 'POST' && req.method !== 'PUT') return next();
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return next(new HttpError(400, 'statement: the request has no body (send a statement or an array of statements as JSON)'));
-    if (req.is('multipart/*')) return next(new HttpError(400, 'Content-Type: multipart/mixed (attachment data) is not supported; send application/json'));
-    if (!req.is(JSON_TYPES)) return next(new HttpError(400, 'Content-Type: send statements as application/json'));
+    if (req.is(MULTIPART_MIXED)) return next();
+    if (req.is('multipart/*')) return next(new HttpError(400, `Content-Type: ${req.get('Content-Type')?.split(';')[0]} is not accepted; send application/json, or multipart/mixed with attachment data`));
+    if (!req.is(JSON_TYPES)) return next(new HttpError(400, 'Content-Type: send statements as application/json (or multipart/mixed with attachment data)'));
     next();
   };
-  return [checkType, express.json({ limit: maxBytes, type: JSON_TYPES, strict: false })];
+  return [checkType, express.json({ limit: maxBytes, type: JSON_TYPES, strict: false }), express.raw({ limit: maxBytes, type: MULTIPART_MIXED })];
+}
+
+/** The statements of a POST/PUT body, and the attachment parts when it was multipart/mixed. */
+function statementsBody(req: Request): { body: unknown; attachments?: AttachmentPart[] } {
+  if (!req.is(MULTIPART_MIXED) || !Buffer.isBuffer(req.body)) return { body: req.body };
+  const read = readMultipartStatements(req.body, req.get('Content-Type') ?? '');
+  if (!read.ok) throw new HttpError(400, read.error);
+  return { body: read.statements, attachments: read.attachments };
 }
 
 /** The issuer (LMS base URL) of a platform, cached: it never changes for a platform id. */
@@ -109,12 +129,13 @@ function storeHandler(deps: XapiDeps, method: 'POST' | 'PUT'): RequestHandler {
     const unknown = Object.keys(query).find((name) => !allowed.includes(name));
     if (unknown !== undefined) throw new HttpError(400, `${unknown}: not a parameter of ${method} statements`);
     if (query.statementId !== undefined && typeof query.statementId !== 'string') throw new HttpError(400, 'statementId: give it once');
+    const { body, attachments } = statementsBody(req);
     const sender: StatementSender = { platformId, credentialKey, issuer: await issuerOf(platformId), authorityHomePage: deps.publicUrl };
-    const request: StatementsRequest = { method, body: req.body, statementId: query.statementId as string | undefined, version: versionOf(res) };
-    const result = await storeStatements(deps.db, request, sender, deps.settings, deps.now());
+    const request: StatementsRequest = { method, body, statementId: query.statementId as string | undefined, version: versionOf(res) };
+    const result = await storeStatements(deps.db, request, sender, deps.settings, deps.now(), attachments);
     if (!result.ok) throw new HttpError(result.status, result.error);
     const stored = result.statements.filter((s) => s.outcome === 'stored').length;
-    req.log?.info({ platformId, credentialKey, statements: result.ids.length, stored, recomputedStudents: result.recomputedStudents }, 'xapi statements');
+    req.log?.info({ platformId, credentialKey, statements: result.ids.length, stored, attachmentParts: attachments?.length ?? 0, recomputedStudents: result.recomputedStudents }, 'xapi statements');
     if (method === 'PUT') res.status(204).end();
     else res.status(200).json(result.ids);
   });
@@ -159,19 +180,26 @@ function formatParam(params: Params): StatementFormat {
 
 /**
  * The answer of a GET: JSON, or with `attachments=true` the multipart/mixed response of
- * xAPI-Communication.md §2.1.3 — the JSON as its first part, followed by the attachment data we
- * hold. We hold none (a request carrying attachment data is refused, see xapiJsonBody), so the
- * JSON part is the whole answer; statements whose attachments only have a `fileUrl` need no part.
+ * xAPI-Communication.md §2.1.3 — the JSON as its first part, then one part per distinct sha2 the
+ * returned statements name whose data this platform holds (an attachment known only by its
+ * `fileUrl` has no part).
  */
-function sendStatements(res: Response, body: unknown, attachments: boolean): void {
+async function sendStatements(
+  res: Response,
+  db: Database,
+  platformId: string,
+  body: unknown,
+  payloads: ReadonlyArray<Record<string, unknown>>,
+  attachments: boolean,
+): Promise<void> {
   if (!attachments) {
     res.json(body);
     return;
   }
-  const boundary = `coursepulse-${crypto.randomUUID()}`;
-  const json = JSON.stringify(body);
+  const held = await findAttachments(db, platformId, [...new Set(payloads.flatMap(attachmentHashes))]);
+  const { boundary, body: octets } = multipartMixedBody(JSON.stringify(body), held, () => `coursepulse-${crypto.randomUUID()}`);
   res.setHeader('Content-Type', `multipart/mixed; boundary=${boundary}`);
-  res.send(Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${json}\r\n--${boundary}--\r\n`, 'utf8'));
+  res.send(octets);
 }
 
 const IFI_PROPERTIES = ['mbox', 'mbox_sha1sum', 'openid', 'account'] as const;
@@ -290,7 +318,7 @@ export const getStatements = (deps: Pick<XapiDeps, 'db'>): RequestHandler =>
       const row = await findStatement(deps.db, platformId, single, { voided: which === 'voidedStatementId' });
       if (!row) throw new HttpError(404, `${which}: no ${which === 'voidedStatementId' ? 'voided ' : ''}statement with the id ${single}`);
       res.setHeader('Last-Modified', row.storedAt.toUTCString());
-      sendStatements(res, formatStatement(row.payload, format, languages), attachments);
+      await sendStatements(res, deps.db, platformId, formatStatement(row.payload, format, languages), [row.payload], attachments);
       return;
     }
 
@@ -299,5 +327,6 @@ export const getStatements = (deps: Pick<XapiDeps, 'db'>): RequestHandler =>
     const rows = await listStatements(deps.db, platformId, filter);
     const page = rows.slice(0, filter.limit);
     const more = rows.length > filter.limit ? moreLink(req, { q: params, s: page[page.length - 1]!.seq }) : '';
-    sendStatements(res, { statements: page.map((row) => formatStatement(row.payload, format, languages)), more }, attachments);
+    const result = { statements: page.map((row) => formatStatement(row.payload, format, languages)), more };
+    await sendStatements(res, deps.db, platformId, result, page.map((row) => row.payload), attachments);
   });

@@ -354,7 +354,7 @@ describe('xAPI Statements resource', () => {
       assert.deepStrictEqual(idsOf(await x.get({ verb, activity: 'https://lms.example.edu/page/2' }).expect(200)), []);
     });
 
-    it('attachments=true answers multipart/mixed with the JSON as its one part (no attachment data is held)', async () => {
+    it('attachments=true answers multipart/mixed with the JSON as its one part when the statements have no attachments (with data: xapi-attachments.test.ts)', async () => {
       const id = newId();
       await x.post(statement({ id })).expect(200);
       // superagent would read a multipart answer as a form: take it as text.

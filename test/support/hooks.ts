@@ -5,7 +5,9 @@ export const mochaHooks = {
   beforeAll(): void {
     console.log(`  database under test: ${BACKEND === 'postgres' ? 'PostgreSQL server (DATABASE_URL)' : 'PGlite (embedded)'}`);
   },
-  async afterAll(): Promise<void> {
+  async afterAll(this: Mocha.Context): Promise<void> {
+    // One DROP per test database: a thousand of them take longer than a test may on a busy machine.
+    this.timeout(15 * 60_000);
     await dropTestDatabases();
   },
 };
