@@ -58,6 +58,14 @@ interface Window {
 const dayStartOf = (at: number, timezone: string): number => localDayStart(localDay(at, timezone), timezone);
 const nextDayStartOf = (at: number, timezone: string): number => localDayStart(addDays(localDay(at, timezone), 1), timezone);
 
+/** The local days of a bounded window, first to last. */
+function windowDays(w: Window): string[] {
+  const days: string[] = [];
+  const last = localDay(w.to! - 1, w.timezone);
+  for (let day = localDay(w.from!, w.timezone); day <= last; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
 /**
  * The smallest window around each student's touched times that is made of whole local days and
  * holds whole visits: starting from the touched days, a side grows to the next day boundary while
@@ -159,12 +167,10 @@ export async function recomputeStudents(tx: Queryable, touched: Iterable<Touched
     }
     await replaceStudentRollups(tx, platformId, stored, visits, days);
     for (const contextId of contextIds.filter((c) => zones.has(c)).sort()) {
-      const ofCourse = stored.filter((w) => w.contextId === contextId);
-      const unbounded = (pick: (w: (typeof stored)[number]) => string | null) => ofCourse.some((w) => pick(w) === null);
-      const fromDay = unbounded((w) => w.fromDay) ? null : ofCourse.map((w) => w.fromDay!).sort()[0]!;
-      const toDay = unbounded((w) => w.toDay) ? null : ofCourse.map((w) => w.toDay!).sort().at(-1)!;
+      const ofCourse = windows.filter((w) => w.contextId === contextId);
+      const days = ofCourse.some((w) => w.from === null) ? null : [...new Set(ofCourse.flatMap((w) => windowDays(w)))];
       const course = { platformId, contextId };
-      await refreshCourseDays(tx, course, await courseStudentIds(tx, course), fromDay, toDay);
+      await refreshCourseDays(tx, course, await courseStudentIds(tx, course), days);
     }
     count += windows.length;
   }
@@ -208,7 +214,7 @@ export async function resolvePending(db: Database, course: CourseKey, settings: 
     const students = uniqueStudentKeys(resolved.flatMap((r) => (r.userId === null ? [] : [{ ...course, userId: r.userId }])));
     const recomputed = await recomputeStudents(tx, students, settings);
     // A launch or roster read may have changed who the course's students are: its day totals follow.
-    await refreshCourseDays(tx, course, await courseStudentIds(tx, course), null, null);
+    await refreshCourseDays(tx, course, await courseStudentIds(tx, course), null);
     return { events: resolved.length, withPerson: students.length, students: recomputed };
   });
   await noteIngestWrites(db, result.events);

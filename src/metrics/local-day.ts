@@ -43,10 +43,8 @@ export function assertTimeZone(timeZone: string): void {
   }
 }
 
-/** The local calendar day in `timeZone` of the instant `at` (epoch ms). */
-export function localDay(at: number, timeZone: string): Day {
-  if (!Number.isFinite(at)) throw new RangeError(`Not an instant: ${at}`);
-  assertTimeZone(timeZone);
+/** The local calendar day in `timeZone` of `at`, straight from Intl (slow: a formatToParts call). */
+function formatDay(at: number, timeZone: string): Day {
   let year = '';
   let month = '';
   let day = '';
@@ -56,6 +54,30 @@ export function localDay(at: number, timeZone: string): Day {
     else if (part.type === 'day') day = part.value;
   }
   return `${year.padStart(4, '0')}-${month}-${day}`;
+}
+
+/**
+ * Known local days as intervals [start, end), per zone and UTC day number of the instants that
+ * found them. A local day is one contiguous interval of time, so an instant inside a known one is
+ * on that day: most calls (a batch's events fall on a few days) then cost a lookup, not an Intl
+ * call — measured: localDay was the largest single cost of recomputing a batch.
+ */
+const knownDays = new Map<string, Map<number, { start: number; end: number; day: Day }[]>>();
+const KNOWN_DAYS_LIMIT = 50_000;
+
+/** The local calendar day in `timeZone` of the instant `at` (epoch ms). */
+export function localDay(at: number, timeZone: string): Day {
+  if (!Number.isFinite(at)) throw new RangeError(`Not an instant: ${at}`);
+  assertTimeZone(timeZone);
+  let zone = knownDays.get(timeZone);
+  if (!zone || zone.size > KNOWN_DAYS_LIMIT) knownDays.set(timeZone, (zone = new Map()));
+  const bucket = Math.floor(at / DAY_MS);
+  const intervals = zone.get(bucket);
+  for (const known of intervals ?? []) if (at >= known.start && at < known.end) return known.day;
+  const day = formatDay(at, timeZone);
+  const interval = { start: localDayStart(day, timeZone), end: localDayStart(addDays(day, 1), timeZone), day };
+  if (at >= interval.start && at < interval.end) zone.set(bucket, [...(intervals ?? []), interval]);
+  return day;
 }
 
 function parseDay(day: Day): { year: number; month: number; date: number } {
@@ -110,6 +132,20 @@ export function isoWeekday(day: Day): number {
  * every kind of transition; local days only move forward with time, so bisection is exact.
  */
 export function localDayStart(day: Day, timeZone: string): number {
+  const key = `${timeZone}\n${day}`;
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    assertTimeZone(timeZone);
+    if (dayStarts.size > KNOWN_DAYS_LIMIT) dayStarts.clear();
+    start = findDayStart(day, timeZone);
+    dayStarts.set(key, start);
+  }
+  return start;
+}
+
+const dayStarts = new Map<string, number>();
+
+function findDayStart(day: Day, timeZone: string): number {
   const wall = utcMidnight(day);
   // UTC offsets stay within ±16 h (historic local mean times included), so local midnight of
   // `day` lies within 26 h of the same wall-clock time read as UTC: `low` is still on an earlier
@@ -118,7 +154,7 @@ export function localDayStart(day: Day, timeZone: string): number {
   let high = wall + 26 * HOUR_MS;
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
-    if (localDay(middle, timeZone) < day) low = middle;
+    if (formatDay(middle, timeZone) < day) low = middle;
     else high = middle;
   }
   return high;

@@ -54,18 +54,17 @@ export async function replaceStudentRollups(
   days: readonly DayRow[],
 ): Promise<void> {
   if (windows.length === 0) return;
+  // Unbounded sides as ±infinity rather than "lo is null or …": a plain range keeps the primary key's index usable.
   const students = [windows.map((w) => w.contextId), windows.map((w) => w.userId)];
   await q.query(
     `delete from student_visits t using unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) as s(context_id, user_id, lo, hi)
-     where t.platform_id = $1 and t.context_id = s.context_id and t.user_id = s.user_id
-       and (s.lo is null or t.started_at >= s.lo) and (s.hi is null or t.started_at < s.hi)`,
-    [platformId, ...students, windows.map((w) => w.from?.toISOString() ?? null), windows.map((w) => w.to?.toISOString() ?? null)],
+     where t.platform_id = $1 and t.context_id = s.context_id and t.user_id = s.user_id and t.started_at >= s.lo and t.started_at < s.hi`,
+    [platformId, ...students, windows.map((w) => w.from?.toISOString() ?? '-infinity'), windows.map((w) => w.to?.toISOString() ?? 'infinity')],
   );
   await q.query(
     `delete from student_days t using unnest($2::text[], $3::text[], $4::date[], $5::date[]) as s(context_id, user_id, lo, hi)
-     where t.platform_id = $1 and t.context_id = s.context_id and t.user_id = s.user_id
-       and (s.lo is null or t.day >= s.lo) and (s.hi is null or t.day < s.hi)`,
-    [platformId, ...students, windows.map((w) => w.fromDay), windows.map((w) => w.toDay)],
+     where t.platform_id = $1 and t.context_id = s.context_id and t.user_id = s.user_id and t.day >= s.lo and t.day < s.hi`,
+    [platformId, ...students, windows.map((w) => w.fromDay ?? '-infinity'), windows.map((w) => w.toDay ?? 'infinity')],
   );
   if (visits.length > 0) {
     const col = <T>(pick: (v: VisitRow) => T): T[] => visits.map(pick);
