@@ -5,8 +5,7 @@
  * mapping, no course or person resolution, no sessions, no rollups. The ratio of a phase's rate
  * to this rate is what the pipeline costs over the bare write of its rows.
  */
-import { ifiKey } from '../src/ingest/statement-id.js';
-import type { PreparedStatement } from '../src/ingest/store-statements.js';
+import { statementRow, type PreparedStatement } from '../src/ingest/store-statements.js';
 import type { Queryable } from '../src/models/database.js';
 import type { NewSourceEvent } from '../src/models/insert-source-events.js';
 
@@ -22,30 +21,8 @@ export async function createBareTable(q: Queryable): Promise<void> {
     primary key (platform_id, source, source_id))`);
 }
 
-/**
- * The row store-statements.ts makes of a prepared statement whose course and person are known
- * (its rowOf): the same values, so that the bare insert writes what the pipeline writes.
- */
-export function bareRow(s: PreparedStatement, contextId: string, userId: string): NewSourceEvent {
-  const { event, stored } = s;
-  return {
-    sourceId: s.id,
-    payload: stored,
-    eventAt: event.at,
-    verbId: stored.verb.id,
-    actorKey: ifiKey(stored.actor),
-    activityId: event.objectId ?? null,
-    registration: stored.context?.registration ?? null,
-    voids: event.voidsSourceId ?? null,
-    kind: 'kind' in event ? event.kind : null,
-    ignored: 'ignored' in event ? event.ignored : null,
-    durationSeconds: event.durationSeconds ?? null,
-    courseRef: event.course ?? null,
-    personRef: event.person,
-    contextId,
-    userId,
-  };
-}
+/** The row the pipeline writes for a statement whose course and person are known, so that the bare insert writes the same. */
+export const bareRow = (s: PreparedStatement, contextId: string, userId: string): NewSourceEvent => statementRow(s, contextId, userId);
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 

@@ -6,113 +6,20 @@
  * and a roster read recorded — then closed, so the command has it to itself.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { courseActivity } from '../bench/activity-generator.js';
 import { main } from '../src/cli/coursepulse.js';
-import { openLocalDatabase } from '../src/cli/local-database.js';
-import { createLogger } from '../src/logger.js';
-import { addPlatform } from '../src/lti/platforms.js';
-import { createLti } from '../src/lti/provider.js';
-import { recordLaunch } from '../src/models/record-launch.js';
-import { upsertRosterMembers } from '../src/models/upsert-roster.js';
-import { processDatabaseEnv } from './support/databases.js';
+import { coursepulse } from './support/cli-run.js';
+import { LMS, moodleCourseDatabase } from './support/moodle-course-database.js';
 import { buildIfNeeded } from './support/server-process.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const LMS = 'https://moodle.example.edu';
-const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
-const PUBLIC_URL = 'https://coursepulse.example.edu';
 const START = new Date('2026-03-02T00:00:00Z');
 
-/** The built command (dist/), as bin/coursepulse.js runs it after its build step — done once in `before`. */
-const RUN_BUILT = `import { main } from './dist/cli/coursepulse.js'; process.exitCode = await main(process.argv.slice(1));`;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function coursepulse(args: string[], env: Record<string, string>, onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', RUN_BUILT, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PUBLIC_URL, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      onStderr?.(stderr, child);
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** A database with a Moodle platform, course 7 launched and `students` students on its roster; returns the env and the platform id. */
-async function preparedDatabase(students: number): Promise<{ env: Record<string, string>; platformId: string }> {
-  const env = (await processDatabaseEnv()) as Record<string, string>;
-  const local = await openLocalDatabase(env);
-  const logger = createLogger('silent');
-  const lti = await createLti({ config: { publicUrl: PUBLIC_URL, ltiAutoActivate: true, canvasGroupRosters: false }, db: local.db, ltiKey: crypto.randomBytes(32).toString('hex'), logger, rosterOnLaunch: false });
-  try {
-    const added = await addPlatform(lti.provider, {
-      issuer: LMS,
-      clientId: 'cli-import',
-      name: 'Moodle',
-      authUrl: `${LMS}/mod/lti/auth.php`,
-      tokenUrl: `${LMS}/mod/lti/token.php`,
-      jwksUrl: `${LMS}/mod/lti/certs.php`,
-    });
-    assert.ok('added' in added);
-    const platformId = added.added.id;
-    const now = new Date();
-    await recordLaunch(
-      local.db,
-      {
-        platformId,
-        deploymentId: '1',
-        contextId: '7',
-        userId: '2',
-        roles: [`${LIS}Instructor`],
-        course: { title: 'Biology', label: 'BIO' },
-        person: { name: 'Teacher', givenName: null, familyName: null, email: 'teacher@example.edu', picture: null },
-        sourcedId: null,
-        resourceLinkId: 'link',
-        membershipsUrl: null,
-        groupsService: null,
-        locale: 'en',
-        returnUrl: null,
-        custom: {},
-      },
-      now,
-    );
-    const members = Array.from({ length: students }, (_, i) => ({
-      userId: String(1001 + i),
-      name: `Student ${i + 1}`,
-      givenName: null,
-      familyName: null,
-      email: null,
-      picture: null,
-      roles: [`${LIS}Learner`],
-      status: 'Active' as const,
-      sourcedId: null,
-    }));
-    await local.db.transaction((tx) => upsertRosterMembers(tx, { platformId, contextId: '7' }, members, now));
-    return { env, platformId };
-  } finally {
-    await lti.close();
-    await local.close();
-  }
-}
+const preparedDatabase = (students: number) =>
+  moodleCourseDatabase({ clientId: 'cli-import', students }, async ({ env, platformId }) => ({ env, platformId }));
 
 /** The generator's statements of course 7 (students 1001…), one per line. */
 function activityLines(students: number, days: number): string[] {

@@ -6,34 +6,13 @@
  * support/rebuild-database.ts's: G = 30 recorded, then the command runs with G = 5.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { lockDataDir } from '../src/data-dir.js';
 import { derivedSettingsOf } from '../src/ingest/derived-settings.js';
 import { BACKEND } from './support/databases.js';
-import { G30, PUBLIC_URL, preparedDatabase, stateOf } from './support/rebuild-database.js';
+import { coursepulse } from './support/cli-run.js';
+import { G30, preparedDatabase, stateOf } from './support/rebuild-database.js';
 import { buildIfNeeded } from './support/server-process.js';
-
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-/** The built command (dist/), as bin/coursepulse.js runs it after its build step — done once in `before`. */
-const RUN_BUILT = `import { main } from './dist/cli/coursepulse.js'; process.exitCode = await main(process.argv.slice(1));`;
-
-function coursepulse(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', RUN_BUILT, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PUBLIC_URL, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const seconds = (text: string) => text.replace(/ in \d+\.\d s\./, ' in N s.');
 

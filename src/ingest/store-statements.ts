@@ -194,7 +194,7 @@ export class StatementsRejected extends Error {
 }
 
 /** The row of a prepared statement, with its course and person as resolved against the known courses. */
-function rowOf(s: PreparedStatement, contextId: string | null, userId: string | null): NewSourceEvent {
+export function statementRow(s: PreparedStatement, contextId: string | null, userId: string | null): NewSourceEvent {
   const { event, stored } = s;
   return {
     sourceId: s.id,
@@ -244,8 +244,8 @@ export async function storePreparedStatements(
 
   const rows = statements.map((s) => {
     const course = courses.get(namedContext(s) ?? '');
-    if (!course) return rowOf(s, null, null);
-    return rowOf(s, course.contextId, matchPerson(s.event.person, course.members) ?? null);
+    if (!course) return statementRow(s, null, null);
+    return statementRow(s, course.contextId, matchPerson(s.event.person, course.members) ?? null);
   });
   const inserted = await insertSourceEvents(tx, { platformId, source: 'xapi', storedAt: now, credentialKey: sender.credentialKey, rows });
 
