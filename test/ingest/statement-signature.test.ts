@@ -1,17 +1,32 @@
 /**
- * Signed statements (xAPI-Data.md §2.6): which signatures the LRS refuses as malformed. The key
- * and certificate in test/fixtures/xapi/jws-signer.* exist for these tests only. Over HTTP:
+ * Signed statements (xAPI-Data.md §2.6): which signatures the LRS refuses as malformed. The
+ * signer's key and self-signed certificate are made for each run (openssl: Node cannot issue an
+ * X.509 certificate), so no key is kept in the repository. Over HTTP:
  * test/routes/xapi-attachments.test.ts.
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { checkSignatures, signatureProblem } from '../../src/ingest/statement-signature.js';
 import { SIGNATURE_USAGE_TYPE, type Statement } from '../../src/ingest/statement-validation.js';
 
-const fixture = (name: string): string => fs.readFileSync(new URL(`../fixtures/xapi/${name}`, import.meta.url), 'utf8');
-const PRIVATE_KEY = crypto.createPrivateKey(fixture('jws-signer.key.pem'));
-const CERT_DER = new crypto.X509Certificate(fixture('jws-signer.cert.pem')).raw.toString('base64');
+/** A fresh RSA key and a one-day self-signed certificate for it. */
+function signer(): { key: string; cert: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coursepulse-jws-'));
+  try {
+    const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=CoursePulse test signer', '-days', '1'], { stdio: 'ignore' });
+    return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+const SIGNER = signer();
+const PRIVATE_KEY = crypto.createPrivateKey(SIGNER.key);
+const CERT_DER = new crypto.X509Certificate(SIGNER.cert).raw.toString('base64');
 
 const b64url = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
