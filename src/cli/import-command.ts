@@ -16,11 +16,10 @@
  * batch in progress, so the same command resumes where it stopped.
  */
 import fs from 'node:fs';
-import { ConfigError } from '../config.js';
 import { ImportAlreadyDone, ImportFileError, importStatements, type ImportSummary } from '../ingest/import-statements.js';
 import type { StatementSender } from '../ingest/store-statements.js';
 import { platformIssuers } from '../models/platform-issuers.js';
-import { openLocalDatabase } from './local-database.js';
+import { openLocalDatabaseFor } from './local-database.js';
 import { createProgressBar, type ProgressBar } from './progress-bar.js';
 
 /** The credential key imported statements are stored under (and named by in their authority). */
@@ -93,13 +92,8 @@ export async function importCommand(options: ImportCommandOptions, io: ImportCom
     return 1;
   }
 
-  let local;
-  try {
-    local = await openLocalDatabase(io.env);
-  } catch (err) {
-    io.err(`coursepulse: ${err instanceof ConfigError ? err.message : `cannot open the database: ${(err as Error).message}`}\n`);
-    return 1;
-  }
+  const local = await openLocalDatabaseFor(io.env, io.err);
+  if (!local) return 1;
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) return;

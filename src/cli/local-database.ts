@@ -6,7 +6,7 @@
  * clear message instead of corrupting it. With DATABASE_URL they may run beside the server.
  */
 import type { Logger } from 'pino';
-import { loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { lockDataDir } from '../data-dir.js';
 import type { Database } from '../models/database.js';
 import { migrate } from '../models/migrate.js';
@@ -44,5 +44,15 @@ export async function openLocalDatabase(env: NodeJS.ProcessEnv, logger?: Logger)
   } catch (err) {
     release();
     throw err;
+  }
+}
+
+/** For a command: the database, or null after saying on `err` why it could not be opened. */
+export async function openLocalDatabaseFor(env: NodeJS.ProcessEnv, err: (text: string) => void): Promise<LocalDatabase | null> {
+  try {
+    return await openLocalDatabase(env);
+  } catch (error) {
+    err(`coursepulse: ${error instanceof ConfigError ? error.message : `cannot open the database: ${(error as Error).message}`}\n`);
+    return null;
   }
 }

@@ -4,10 +4,9 @@
  * otherwise do at its next start, done beforehand with the server stopped. The embedded database
  * is refused while a server holds its DATA_DIR (openLocalDatabase's lock).
  */
-import { ConfigError } from '../config.js';
 import { derivedSettingsOf, describeDifferences, settingsChange } from '../ingest/derived-settings.js';
 import { counted, rebuildDerived, storedDerivedSettings, type RebuildProgress } from '../ingest/rebuild.js';
-import { openLocalDatabase } from './local-database.js';
+import { openLocalDatabaseFor } from './local-database.js';
 import { createProgressBar } from './progress-bar.js';
 
 export interface RebuildCommandIo {
@@ -20,13 +19,8 @@ const BAR_LABELS: Record<RebuildProgress['phase'], string> = { remap: 'Re-mappin
 
 /** Runs the rebuild; resolves to the exit code (0 done, 1 refused or failed, 130 interrupted). */
 export async function rebuildCommand(options: { remap: boolean }, io: RebuildCommandIo): Promise<number> {
-  let local;
-  try {
-    local = await openLocalDatabase(io.env);
-  } catch (err) {
-    io.err(`coursepulse: ${err instanceof ConfigError ? err.message : `cannot open the database: ${(err as Error).message}`}\n`);
-    return 1;
-  }
+  const local = await openLocalDatabaseFor(io.env, io.err);
+  if (!local) return 1;
   // Ctrl-C stops between courses: what is done stays committed, the database is closed cleanly,
   // and the next rebuild (or server start) does the rest.
   const abort = new AbortController();

@@ -22,6 +22,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { lockCourses, recomputeStudents, resolvePending, type RollupSettings, type TouchedStudent } from './recompute.js';
 import type { CourseReference, EventSource, NormalisedEvent } from './normalised-event.js';
 import { matchPerson } from './person-reference.js';
+import { mappedColumns } from './event-columns.js';
 import { notCountedReason, type CountingState, type NotCountedReason } from './store-statements.js';
 import { coursesOfGroups } from '../models/caliper-group-courses.js';
 import type { Database, Queryable } from '../models/database.js';
@@ -96,24 +97,8 @@ function notCountedOf(row: CountingState, course: CourseReference | null | undef
 }
 
 function rowOf({ payload, event }: PreparedEvent, contextId: string | null, userId: string | null): NewSourceEvent {
-  return {
-    sourceId: event.sourceId,
-    payload,
-    eventAt: event.at,
-    // The xAPI GET filters; the Statements resource never lists other sources.
-    verbId: null,
-    actorKey: null,
-    activityId: event.objectId ?? null,
-    registration: null,
-    voids: null,
-    kind: 'kind' in event ? event.kind : null,
-    ignored: 'ignored' in event ? event.ignored : null,
-    durationSeconds: event.durationSeconds ?? null,
-    courseRef: event.course ?? null,
-    personRef: event.person,
-    contextId,
-    userId,
-  };
+  // The xAPI GET filters stay empty: the Statements resource never lists other sources.
+  return { sourceId: event.sourceId, payload, eventAt: event.at, verbId: null, actorKey: null, registration: null, voids: null, ...mappedColumns(event, contextId, userId) };
 }
 
 /** The distinct Caliper groups of `events`, keyed by their JSON, in first-seen order. */

@@ -24,6 +24,7 @@ import type { IgnoredReason } from './kind-rules.js';
 import { matchAttachments, type AttachmentData, type AttachmentPart } from './multipart-mixed.js';
 import type { NormalisedEvent } from './normalised-event.js';
 import { matchPerson } from './person-reference.js';
+import { mappedColumns } from './event-columns.js';
 import { deriveStatementId, ifiKey, sameStatement } from './statement-id.js';
 import { checkSignatures } from './statement-signature.js';
 import { isUuid, validateStatement, validateStatements, type Actor, type Statement, type XapiVersion } from './statement-validation.js';
@@ -202,16 +203,9 @@ export function statementRow(s: PreparedStatement, contextId: string | null, use
     eventAt: event.at,
     verbId: stored.verb.id,
     actorKey: ifiKey(stored.actor),
-    activityId: event.objectId ?? null,
     registration: stored.context?.registration ?? null,
     voids: event.voidsSourceId ?? null,
-    kind: 'kind' in event ? event.kind : null,
-    ignored: 'ignored' in event ? event.ignored : null,
-    durationSeconds: event.durationSeconds ?? null,
-    courseRef: event.course ?? null,
-    personRef: event.person,
-    contextId,
-    userId,
+    ...mappedColumns(event, contextId, userId),
   };
 }
 
