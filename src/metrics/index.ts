@@ -12,3 +12,4 @@ export {
 } from './sessions.js';
 export { dailyRollup, type DayRollup } from './daily-rollup.js';
 export { addDays, assertTimeZone, daysBetween, isoWeekday, localDay, localDayStart, type Day } from './local-day.js';
+export { averageOrNull, roundHalfAwayFromZero } from './rounding.js';
