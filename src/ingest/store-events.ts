@@ -19,7 +19,7 @@
  * assignments are xAPI's alone. No source here voids.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { lockCourses, recomputeStudents, resolvePending, type RollupSettings, type TouchedStudent } from './recompute.js';
+import { heldCourses, lockCourses, recomputeStudents, resolvePending, type RollupSettings, type TouchedStudent } from './recompute.js';
 import type { CourseReference, EventSource, NormalisedEvent } from './normalised-event.js';
 import { matchPerson } from './person-reference.js';
 import { mappedColumns } from './event-columns.js';
@@ -174,7 +174,7 @@ export async function storePreparedEvents(
       touched.push({ platformId, contextId: row.contextId, userId: row.userId, at: new Date(row.eventAt) });
     }
   }
-  const recomputedStudents = await recomputeStudents(tx, touched, settings);
+  const recomputedStudents = await recomputeStudents(tx, touched, settings, heldCourses(platformId, courses));
 
   const outcomes = events.map((e, i): EventOutcome => {
     const { sourceId, course } = e.event;

@@ -19,7 +19,7 @@
  * — the LRS would have given it a fresh id and it could never conflict — so a stored statement with
  * that id means "already have it", whatever its names or result say.
  */
-import { lockCourses, recomputeStudents, type RollupSettings, type TouchedStudent } from './recompute.js';
+import { heldCourses, lockCourses, recomputeStudents, type RollupSettings, type TouchedStudent } from './recompute.js';
 import type { IgnoredReason } from './kind-rules.js';
 import { matchAttachments, type AttachmentData, type AttachmentPart } from './multipart-mixed.js';
 import type { NormalisedEvent } from './normalised-event.js';
@@ -274,7 +274,7 @@ export async function storePreparedStatements(
   for (const row of [...counted.map((r) => ({ ...r, at: new Date(r.eventAt) })), ...voided]) {
     if (row.contextId !== null && row.userId !== null) touched.push({ platformId, contextId: row.contextId, userId: row.userId, at: row.at });
   }
-  const recomputedStudents = await recomputeStudents(tx, touched, settings);
+  const recomputedStudents = await recomputeStudents(tx, touched, settings, heldCourses(platformId, courses));
 
   const outcomes = statements.map((s, i): StatementOutcome => {
     if (inserted.has(s.id)) {

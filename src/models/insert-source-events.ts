@@ -1,6 +1,6 @@
 /**
  * Stores a batch of incoming events (xAPI statements, Caliper events, launches) in
- * `source_events`: one INSERT … SELECT FROM unnest(…) for the whole batch. A row whose
+ * `source_events`: one INSERT … SELECT FROM jsonb_to_recordset(…) for the whole batch. A row whose
  * (platform, source, source id) is already stored is left exactly as it was (ON CONFLICT DO
  * NOTHING); the caller compares it (the 409 rule). Rows go in in source-id order, so two requests
  * sharing ids wait for each other in one order and never deadlock.
@@ -37,47 +37,47 @@ export interface SourceEventBatch {
   rows: readonly NewSourceEvent[];
 }
 
-const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+/** A row as one object of the batch document (snake_case: the names jsonb_to_recordset reads). */
+export const sourceEventDocumentRow = (r: NewSourceEvent) => ({
+  source_id: r.sourceId,
+  payload: r.payload,
+  event_at: r.eventAt,
+  verb_id: r.verbId,
+  actor_key: r.actorKey,
+  activity_id: r.activityId,
+  registration: r.registration,
+  voids: r.voids,
+  kind: r.kind,
+  ignored: r.ignored,
+  duration_seconds: r.durationSeconds,
+  course_ref: r.courseRef ?? null,
+  person_ref: r.personRef ?? null,
+  context_id: r.contextId,
+  user_id: r.userId,
+});
 
-/** Inserts the rows not stored yet; returns the source ids it inserted. */
+/**
+ * Inserts the rows not stored yet; returns the source ids it inserted. The batch travels as one
+ * JSON document read by jsonb_to_recordset — the set-returning twin of unnest: the statements'
+ * payloads are parsed once, as JSON, instead of being escaped into and out of fifteen text array
+ * literals (measured 1.7× faster on the server for Moodle-sized statements; docs/PERFORMANCE.md).
+ */
 export async function insertSourceEvents(q: Queryable, batch: SourceEventBatch): Promise<Set<string>> {
   if (batch.rows.length === 0) return new Set();
-  const column = <T>(pick: (row: NewSourceEvent) => T): T[] => batch.rows.map(pick);
   const inserted = await q.query<{ source_id: string }>(
     `insert into source_events (platform_id, source, source_id, payload, stored_at, event_at, credential_key, verb_id, actor_key,
                                 activity_id, registration, voids, kind, ignored, duration_seconds, course_ref, person_ref,
                                 context_id, user_id)
-     select $1, $2, r.source_id, r.payload::jsonb, $3, r.event_at, $4, r.verb_id, r.actor_key,
-            r.activity_id, r.registration, r.voids, r.kind, r.ignored, r.duration_seconds, r.course_ref::jsonb, r.person_ref::jsonb,
+     select $1, $2, r.source_id, r.payload, $3, r.event_at, $4, r.verb_id, r.actor_key,
+            r.activity_id, r.registration, r.voids, r.kind, r.ignored, r.duration_seconds, r.course_ref, r.person_ref,
             r.context_id, r.user_id
-     from unnest($5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                 $13::text[], $14::text[], $15::float8[], $16::text[], $17::text[], $18::text[], $19::text[])
-          as r(source_id, payload, event_at, verb_id, actor_key, activity_id, registration, voids,
-               kind, ignored, duration_seconds, course_ref, person_ref, context_id, user_id)
+     from jsonb_to_recordset($5::jsonb)
+          as r(source_id text, payload jsonb, event_at timestamptz, verb_id text, actor_key text, activity_id text, registration text,
+               voids text, kind text, ignored text, duration_seconds float8, course_ref jsonb, person_ref jsonb, context_id text, user_id text)
      order by r.source_id
      on conflict (platform_id, source, source_id) do nothing
      returning source_id`,
-    [
-      batch.platformId,
-      batch.source,
-      batch.storedAt,
-      batch.credentialKey,
-      column((r) => r.sourceId),
-      column((r) => JSON.stringify(r.payload)),
-      column((r) => r.eventAt),
-      column((r) => r.verbId),
-      column((r) => r.actorKey),
-      column((r) => r.activityId),
-      column((r) => r.registration),
-      column((r) => r.voids),
-      column((r) => r.kind),
-      column((r) => r.ignored),
-      column((r) => r.durationSeconds),
-      column((r) => json(r.courseRef)),
-      column((r) => json(r.personRef)),
-      column((r) => r.contextId),
-      column((r) => r.userId),
-    ],
+    [batch.platformId, batch.source, batch.storedAt, batch.credentialKey, JSON.stringify(batch.rows.map(sourceEventDocumentRow))],
   );
   return new Set(inserted.map((row) => row.source_id));
 }
