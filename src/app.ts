@@ -1,6 +1,7 @@
 /** The Express app: request logging, static files, the route table, errors. Tests build it directly. */
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
@@ -29,6 +30,20 @@ export interface AppDeps {
 
 // htmx is served from our own origin (no CDN), straight from its npm package.
 const HTMX = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+
+// So are the chart libraries, as the browser builds (UMD) that define the globals vega-embed
+// reads: `vega`, then `vegaLite`, then `vegaEmbed`; each sits in build/ beside its package's
+// entry. vega-interpreter, which draws charts under a CSP without 'unsafe-eval', has no browser
+// build (only an ES module importing vega-util by bare name); vega-embed's browser build bundles
+// it and uses it when asked for `ast` (public/charts.js), so it is not served on its own.
+function browserBuild(name: string, file: string): string {
+  return path.join(path.dirname(createRequire(import.meta.url).resolve(name)), file);
+}
+const VENDOR_FILES: Record<string, string> = {
+  'vega.min.js': browserBuild('vega', 'vega.min.js'),
+  'vega-lite.min.js': browserBuild('vega-lite', 'vega-lite.min.js'),
+  'vega-embed.min.js': browserBuild('vega-embed', 'vega-embed.min.js'),
+};
 
 // A caller's request id is kept when it is a sane token, so logs join up across a proxy.
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -66,6 +81,7 @@ export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now 
     next();
   });
   app.get('/static/vendor/htmx.min.js', (_req, res) => res.sendFile(HTMX, { maxAge: '1d' }));
+  for (const [name, file] of Object.entries(VENDOR_FILES)) app.get(`/static/vendor/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.use(routes({ db, lti, adminToken, publicUrl, now, ingest }));
   app.use(notFound);

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
 import Handlebars from 'handlebars';
+import { formatHelper, translateHelper, type LocaleFormat } from '../i18n/index.js';
+import { scriptJson } from './script-json.js';
 
 // Templates stay in src/ and resolve from src/ and dist/ alike (as the migrations do).
 const VIEWS_DIR = fileURLToPath(new URL('../../src/views/', import.meta.url));
@@ -31,10 +33,19 @@ const pages = load('pages');
 const layout = load('layouts').get('page')!;
 
 handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value));
+// A chart's spec in its <script type="application/json"> (partials/chart.hbs).
+handlebars.registerHelper('scriptJson', scriptJson);
 handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 handlebars.registerHelper('plural', (n: number, one: string, many: string) => (n === 1 ? one : many));
 handlebars.registerHelper('iso', (date: Date | null) => (date ? date.toISOString() : ''));
 handlebars.registerHelper('time', (date: Date | null) => (date ? date.toISOString().slice(11, 16) : ''));
+// Words and formats for the reader (src/i18n/template-helpers.ts): `{{t "overview.title"}}`,
+// `{{t "overview.activeStudents" active=3 total=12}}`, `{{format "duration" seconds}}`. Both read
+// `@root.i18n`, the LocaleFormat a view passes as `i18n` in its data (PageContext below):
+// `i18n: localeFormat(chooseLocale(session.locale, req.get('Accept-Language')), courseTimeZone)`.
+// Without it they use English in UTC, and the layout's `lang` is "en".
+handlebars.registerHelper('t', translateHelper);
+handlebars.registerHelper('format', formatHelper);
 
 /** Data every page needs: the page title and, inside a course, the session's ltik and course. */
 export interface PageContext {
@@ -42,6 +53,8 @@ export interface PageContext {
   /** Present inside a course: htmx sends it on every request, links carry it for no-JS use. */
   ltik?: string;
   course?: { title: string | null };
+  /** The reader's language and the course's time zone, for `{{t}}`, `{{format}}` and `<html lang>`. */
+  i18n?: LocaleFormat;
 }
 
 export interface View<Data extends object> {
@@ -49,6 +62,12 @@ export interface View<Data extends object> {
   page: string;
   /** A file of partials/: what an htmx request for this URL swaps in. */
   partial: string;
+  /**
+   * Smaller regions of the same page, by the id of the element htmx targets (its HX-Target
+   * header): a search box swaps only the list, a toggle only its chart. Each is a partial that
+   * `partial` itself includes; any other target gets `partial`.
+   */
+  regions?: Readonly<Record<string, string>>;
   data: Data & PageContext;
   status?: number;
 }
@@ -72,8 +91,12 @@ export function renderPartial<Data extends object>(name: string, data: Data): st
 
 export function renderView<Data extends object>(req: Request, res: Response, view: View<Data>): void {
   res.vary('HX-Request');
+  if (view.regions) res.vary('HX-Target');
   res.status(view.status ?? 200).type('html');
-  res.send(isHtmxSwap(req) ? renderPartial(view.partial, view.data) : renderPage(view.page, view.data));
+  if (!isHtmxSwap(req)) return void res.send(renderPage(view.page, view.data));
+  const target = req.get('HX-Target');
+  const region = target !== undefined && Object.hasOwn(view.regions ?? {}, target) ? view.regions![target]! : view.partial;
+  res.send(renderPartial(region, view.data));
 }
 
 /** A refusal or failure for a person: the whole page, or for htmx the message swapped into the main region. */
