@@ -8,7 +8,7 @@ export const escapeHtml = (text: string): string =>
 export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · CoursePulse</title><link rel="stylesheet" href="/static/app.css"></head>
+<title>${escapeHtml(title)} · CoursePulse</title><link rel="icon" href="/static/logo.svg" type="image/svg+xml"><link rel="stylesheet" href="/static/app.css"></head>
 <body><main class="notice"><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 

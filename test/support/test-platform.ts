@@ -6,7 +6,8 @@
  *
  * Its OIDC authorisation endpoint (`/auth`) checks the tool's authentication request and answers
  * the auto-submitting form with the signed id_token; {@link TestPlatform.launch} plays the browser
- * between the two, keeping the tool's cookies in one supertest agent's jar.
+ * between the two, keeping the tool's cookies in one supertest agent's jar. For a real browser,
+ * `/launch-start` ({@link TestPlatform.launchStartUrl}) is the LMS page a launch starts from.
  */
 import assert from 'node:assert/strict';
 import crypto, { type JsonWebKey, type KeyObject } from 'node:crypto';
@@ -106,8 +107,12 @@ export type LoginParams = {
   lti_message_hint: string;
 };
 
-export interface LaunchOptions extends IdTokenOptions {
+/** The claims of a launch's id_token and the user the login names. */
+export interface StartLaunchOptions extends IdTokenOptions {
   loginHint?: string;
+}
+
+export interface LaunchOptions extends StartLaunchOptions {
   /** POST this id_token instead of minting one for the login's nonce (replays). */
   idToken?: string;
 }
@@ -126,6 +131,7 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** A compact RS256 JWT with a `kid` header, signed with node:crypto alone. */
 const escapeAttribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+const hiddenField = (name: string, value: string): string => `<input type="hidden" name="${name}" value="${escapeAttribute(value)}">`;
 
 /** The action and fields of the platform's auto-submitting launch form. */
 function authForm(html: string): { action: string; id_token: string; state: string } {
@@ -303,12 +309,8 @@ export class TestPlatform {
    * the tool's redirect URI, with the state cookie the agent kept from the login.
    */
   async launch(agent: Agent, options: LaunchOptions = {}): Promise<LaunchResult> {
-    const { loginHint = options.sub ?? 'instructor-1', idToken, ...claims } = options;
-    // The message hint tells this platform's /auth which launch it is answering, as an LMS's
-    // hint names the resource link (and here the claims the test wants in the id_token).
-    const messageHint = `launch-${newId()}`;
-    this.#pendingLaunches.set(messageHint, claims);
-    const params = this.#loginParams({ login_hint: loginHint, lti_message_hint: messageHint });
+    const { idToken, ...start } = options;
+    const params = this.#expectLaunch(start);
     const login = await this.login(agent, params);
     assert.equal(login.status, 302, `the tool should redirect the login to the platform, got ${login.status}: ${login.text}`);
     const location = new URL(String(login.headers.location));
@@ -335,6 +337,26 @@ export class TestPlatform {
     return { response, idToken: token, state: form.state, nonce: location.searchParams.get('nonce') ?? '' };
   }
 
+  /**
+   * The address of the page an LMS serves when its user opens the tool's link, for a real browser
+   * (browser-world.ts): the page starts the third-party-initiated login (LTI 1.3 §4.1) by posting
+   * the login parameters to the tool's login URL with an auto-submitting form, as Moodle and
+   * Canvas do; the launch then ends with an id_token carrying `options`.
+   */
+  launchStartUrl(options: StartLaunchOptions = {}): string {
+    return `${this.issuer}/launch-start?${new URLSearchParams(this.#expectLaunch(options)).toString()}`;
+  }
+
+  /** The login parameters of a launch whose id_token `/auth` will make with `options`. */
+  #expectLaunch(options: StartLaunchOptions): LoginParams {
+    const { loginHint = options.sub ?? 'instructor-1', ...claims } = options;
+    // The message hint tells this platform's /auth which launch it is answering, as an LMS's
+    // hint names the resource link (and here the claims the test wants in the id_token).
+    const messageHint = `launch-${newId()}`;
+    this.#pendingLaunches.set(messageHint, claims);
+    return this.#loginParams({ login_hint: loginHint, lti_message_hint: messageHint });
+  }
+
   #loginParams(params: Partial<LoginParams>): LoginParams {
     return {
       iss: this.issuer,
@@ -357,6 +379,7 @@ export class TestPlatform {
     const nrps = /^\/nrps\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && url.pathname === '/jwks') return send(res, 200, this.jwks());
     if ((req.method === 'GET' || req.method === 'POST') && url.pathname === '/auth') return this.#authorise(req, res, url);
+    if (req.method === 'GET' && url.pathname === '/launch-start') return this.#launchStart(res, url);
     if (req.method === 'POST' && url.pathname === '/token') return this.#token(req, res);
     if (req.method === 'GET' && nrps) return this.#memberships(req, res, url, decodeURIComponent(nrps[1]!));
     send(res, 404, { error: 'not_found' });
@@ -386,11 +409,24 @@ export class TestPlatform {
     const options = this.#pendingLaunches.get(hint) ?? {};
     this.#pendingLaunches.delete(hint);
     const idToken = this.idToken({ sub: get('login_hint'), ...options, nonce: get('nonce') });
-    const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeAttribute(value)}">`;
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(
-      `<!doctype html><html><body onload="document.forms[0].submit()"><form method="post" action="${escapeAttribute(this.launchUrl)}">` +
-        `${field('id_token', idToken)}${field('state', get('state')!)}</form></body></html>`,
+      `<!doctype html><html><head><link rel="icon" href="data:,"></head><body onload="document.forms[0].submit()"><form method="post" action="${escapeAttribute(this.launchUrl)}">` +
+        `${hiddenField('id_token', idToken)}${hiddenField('state', get('state')!)}</form></body></html>`,
+    );
+  }
+
+  /**
+   * The LMS's page that opens the tool (see {@link launchStartUrl}): the login parameters of its
+   * query, posted to the tool's login URL by a form that submits itself.
+   */
+  #launchStart(res: http.ServerResponse, url: URL): void {
+    const fields = [...url.searchParams].map(([name, value]) => hiddenField(name, value)).join('');
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(
+      // An icon of its own, so that the browser does not ask for /favicon.ico (a 404 and a console error).
+      `<!doctype html><html lang="en"><head><title>${escapeAttribute(this.name)}</title><link rel="icon" href="data:,"></head><body onload="document.forms[0].submit()">` +
+        `<form method="post" action="${escapeAttribute(`${this.toolUrl}/lti/login`)}">${fields}</form></body></html>`,
     );
   }
 
