@@ -13,3 +13,29 @@ export {
 export { dailyRollup, type DayRollup } from './daily-rollup.js';
 export { addDays, assertTimeZone, daysBetween, isoWeekday, localDay, localDayStart, type Day } from './local-day.js';
 export { averageOrNull, roundHalfAwayFromZero } from './rounding.js';
+export { matchesSearch, searchKey } from './name-search.js';
+export {
+  OVERVIEW_DAYS,
+  overviewFigures,
+  type OverviewDay,
+  type OverviewDayRow,
+  type OverviewFigures,
+  type OverviewInput,
+  type OverviewListRow,
+  type OverviewStudent,
+  type StudentDay,
+} from './overview.js';
+export { addMonths, isMonth, monthBounds, monthOf, type Month } from './calendar-month.js';
+export {
+  lastTwelveMonths,
+  reportWeeks,
+  studentFigures,
+  type CommunicationCounts,
+  type DayRange,
+  type DetailDay,
+  type MonthFigures,
+  type StudentDayCounts,
+  type StudentFigures,
+  type StudentFiguresInput,
+} from './details.js';
+export { heatMap, type HeatLegendStep, type HeatLevel, type HeatMap, type HeatMapCell, type HeatMapWeek } from './heat-map.js';

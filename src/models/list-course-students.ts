@@ -10,13 +10,15 @@ export interface CourseStudent {
   sortName: string;
 }
 
+// Built once: a Collator takes milliseconds to make, longer than the query it sorts.
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
 export async function listCourseStudents(q: Queryable, { platformId, contextId }: CourseKey): Promise<CourseStudent[]> {
   const rows = await q.query<{ user_id: string; roles: string[]; name: string | null; given_name: string | null; family_name: string | null; email: string | null }>(
     `select user_id, roles, name, given_name, family_name, email from members
      where platform_id = $1 and context_id = $2 and status = 'Active' and left_at is null`,
     [platformId, contextId],
   );
-  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
   return rows
     .filter((row) => isLearner(row.roles))
     .map((row) => {

@@ -267,6 +267,27 @@ export const studentDays = pgTable(
 );
 
 /**
+ * One student's totals in a course since it started — Σ `student_days` visits and duration, and
+ * the start of the latest `student_visits` row — for the overview's list: a year of a thousand
+ * students' days is too many rows to sum per request, and a thousand index probes for the last
+ * visits too slow. Derived, kept exact by statement triggers on `student_days` and
+ * `student_visits` (migration 0005), so every writer of those keeps it without knowing of it.
+ */
+export const studentTotals = pgTable(
+  'student_totals',
+  {
+    platformId: text('platform_id').notNull(),
+    contextId: text('context_id').notNull(),
+    userId: text('user_id').notNull(),
+    visits: bigint('visits', { mode: 'number' }).notNull(),
+    durationSeconds: bigint('duration_seconds', { mode: 'number' }).notNull(),
+    /** Null: no visit stored. */
+    lastVisitAt: timestamp('last_visit_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.contextId, t.userId] })],
+);
+
+/**
  * A course's figures for one local day, summed over its *current students* (Active Learners of
  * the latest roster): what the overview's 7-day chart and course-wide averages read without
  * touching every student's rows. Derived from `student_days` and `members`; rewritten for the days

@@ -17,6 +17,8 @@ import {
 } from './course-groups.js';
 import { caliperJsonBody, getCaliper, postCaliper } from './caliper-events.js';
 import { getOverview } from './course-overview.js';
+import { getOverviewCsv, getOverviewJson } from './overview-api.js';
+import { getStudentDaysCsv, getStudentJson } from './student-api.js';
 import { requireCourse } from './require-course.js';
 import { health } from './health.js';
 import { HttpError } from './http-error.js';
@@ -62,6 +64,9 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   const course = requireCourse(lti.plugin, lti.ltiKey, db, now);
   const form = express.urlencoded({ extended: false, limit: '20kb' });
   router.get('/reports/overview', course, getOverview(db));
+  const overview = { db, now, settings: ingest };
+  router.get('/reports/overview/students.csv', course, getOverviewCsv(overview));
+  router.get('/api/overview', course, getOverviewJson(overview));
   router.get('/groups', course, getGroups(db));
   router.post('/groups', form, course, postGroup(db, now));
   router.post('/groups/:groupId/rename', form, course, postGroupRename(db, now));
@@ -69,6 +74,9 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   router.post('/groups/:groupId/members', form, course, postGroupMembers(db, now));
   router.post('/groups/:groupId/members/remove', form, course, postGroupMembersRemove(db, now));
   router.get('/api/groups', course, getGroupsJson(db));
+  const student = { db, now, settings: ingest };
+  router.get('/api/students/:userId', course, getStudentJson(student));
+  router.get('/reports/students/:userId/days.csv', course, getStudentDaysCsv(student));
 
   const admin = express.Router();
   admin.use(requireAdmin(adminToken), requireJsonBody, express.json({ limit: '100kb' }));

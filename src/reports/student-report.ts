@@ -1,0 +1,85 @@
+/**
+ * The Activity Details of one student (activity-reports.md; api.md `GET /api/students/:userId`),
+ * whole: the figures of metrics/details.ts and metrics/heat-map.ts over the student's stored days,
+ * with who the student is, the course's other students for the switcher, the method the figures
+ * were made with, and the link back into the LMS. One call for the JSON API, the CSV and the page.
+ */
+import type { RollupSettings } from '../ingest/recompute.js';
+import { listCourseStudents } from '../models/list-course-students.js';
+import {
+  DEFAULT_SESSION_PARAMS,
+  heatMap,
+  localDay,
+  studentFigures,
+  type Day,
+  type HeatMap,
+  type Month,
+  type StudentFigures,
+} from '../metrics/index.js';
+import type { CourseKey } from '../models/course-key.js';
+import type { Database } from '../models/database.js';
+import { getReportCourse } from '../models/get-report-course.js';
+import { getStudentDays } from '../models/get-student-days.js';
+import { getStudentLastVisit } from '../models/get-student-last-visit.js';
+import { listStudentGroups, type StudentGroup } from '../models/list-student-groups.js';
+import { studentLmsLink, type LmsLink } from './lms-link.js';
+
+export interface StudentReport extends StudentFigures {
+  course: { id: string; title: string | null; timezone: string };
+  /** Today in the course's time zone. */
+  today: Day;
+  student: { userId: string; name: string; groups: StudentGroup[] };
+  heatMap: HeatMap;
+  /** The parameters the visits and days were made with, shown beside the figures. */
+  method: { visitTimeoutMinutes: number; lastEventCreditSeconds: number; maxVisitHours: number; timezone: string };
+  /** Every student of the course, in the course's list order, for switching student. */
+  students: { userId: string; name: string }[];
+  /** The student's progress/grades in the LMS, where the course's launch data makes a link (lms-link.ts). */
+  lmsLink: LmsLink | null;
+}
+
+export interface StudentReportOptions {
+  /** The month of the activity-per-day chart (`YYYY-MM`, a real month); default the current one. */
+  month?: Month | undefined;
+}
+
+/** The report, or null when `userId` is not a student of the course (staff, left, unknown, another course's). */
+export async function getStudentReport(
+  db: Database,
+  course: CourseKey,
+  userId: string,
+  options: StudentReportOptions,
+  settings: RollupSettings,
+  now: Date,
+): Promise<StudentReport | null> {
+  const key = { ...course, userId };
+  // Independent reads: on a server they go out together; on PGlite they queue.
+  const [facts, students, groups, days, lastVisit] = await Promise.all([
+    getReportCourse(db, course),
+    listCourseStudents(db, course),
+    listStudentGroups(db, key),
+    getStudentDays(db, key),
+    getStudentLastVisit(db, key),
+  ]);
+  const student = students.find((s) => s.userId === userId);
+  if (!facts || !student) return null;
+
+  const timezone = facts.timezone ?? settings.timezone;
+  const today = localDay(now.getTime(), timezone);
+  const figures = studentFigures({ today, days, lastVisit, month: options.month });
+  return {
+    course: { id: course.contextId, title: facts.title ?? facts.label, timezone },
+    today,
+    student: { userId, name: student.displayName, groups },
+    ...figures,
+    heatMap: heatMap(figures.days),
+    method: {
+      visitTimeoutMinutes: settings.visitTimeoutMinutes,
+      lastEventCreditSeconds: settings.lastEventCreditSeconds,
+      maxVisitHours: DEFAULT_SESSION_PARAMS.maxVisitSeconds / 3600,
+      timezone,
+    },
+    students: students.map((s) => ({ userId: s.userId, name: s.displayName })),
+    lmsLink: studentLmsLink(facts, course.contextId, userId),
+  };
+}
