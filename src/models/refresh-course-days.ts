@@ -26,7 +26,10 @@ export async function refreshCourseDays(q: Queryable, { platformId, contextId }:
      from student_days d
      join unnest(${students}) as s(user_id) on s.user_id = d.user_id
      where d.platform_id = $1 and d.context_id = $2 ${where.replace('day', 'd.day')}
-     group by d.day`,
+     group by d.day
+     -- A student's day can hold only the tail of a visit begun the day before (no visit, no
+     -- action): such days make no course row, whatever order the events came in.
+     having sum(d.visits) > 0 or sum(d.actions) > 0`,
     [...params, [...studentIds]],
   );
 }
