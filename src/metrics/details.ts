@@ -7,22 +7,10 @@
 import { addMonths, isMonth, monthBounds, monthOf, type Month } from './calendar-month.js';
 import { addDays, isoWeekday, type Day } from './local-day.js';
 import { averageOrNull, roundHalfAwayFromZero } from './rounding.js';
+import type { DayRollup } from './daily-rollup.js';
 
-/** One day of one student, as `student_days` holds it (daily-rollup.ts's DayRollup without its instants). */
-export interface StudentDayCounts {
-  readonly day: Day;
-  readonly visits: number;
-  readonly durationSeconds: number;
-  readonly actions: number;
-  readonly resources: number;
-  readonly activities: number;
-  /** threads + posts + comments, a thread start counted once. */
-  readonly communication: number;
-  readonly threads: number;
-  /** Discussion posts, thread starts included (daily-rollup.ts counts a thread start as a post too). */
-  readonly posts: number;
-  readonly comments: number;
-}
+/** One day of one student, as `student_days` holds it: daily-rollup.ts's DayRollup without its instants. */
+export type StudentDayCounts = Omit<DayRollup, 'firstEventAt' | 'lastEventAt'>;
 
 /** A day of the 12 months (api.md `days`): zeros on a day without activity. */
 export interface DetailDay {

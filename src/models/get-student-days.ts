@@ -1,19 +1,10 @@
 /** One student's `student_days` rows in one course, in a range of days: what the Activity Details are summed from. */
+import type { StudentDayCounts } from '../metrics/index.js';
 import type { Queryable } from './database.js';
 import type { StudentKey } from './student-key.js';
 
-export interface StudentDayRow {
-  day: string;
-  visits: number;
-  durationSeconds: number;
-  actions: number;
-  resources: number;
-  activities: number;
-  communication: number;
-  threads: number;
-  posts: number;
-  comments: number;
-}
+/** A row as the metrics read it (day as YYYY-MM-DD). */
+export type StudentDayRow = StudentDayCounts;
 
 /**
  * The student's day rows from `from` through `to` (either absent: unbounded), oldest first. An
