@@ -5,7 +5,7 @@
  * JSON API, the CSV and the page.
  */
 import type { RollupSettings } from '../ingest/recompute.js';
-import { DEFAULT_SESSION_PARAMS, OVERVIEW_DAYS, addDays, localDay, overviewFigures, type OverviewFigures } from '../metrics/index.js';
+import { OVERVIEW_DAYS, addDays, localDay, overviewFigures, type OverviewFigures } from '../metrics/index.js';
 import type { CourseKey } from '../models/course-key.js';
 import { listCourseGroups, type CourseGroup } from '../models/course-groups.js';
 import type { Database } from '../models/database.js';
@@ -14,6 +14,7 @@ import { getReportCourse } from '../models/get-report-course.js';
 import { getStudentTotals } from '../models/get-student-totals.js';
 import { listCourseStudents } from '../models/list-course-students.js';
 import { ReportNotFound } from './report-not-found.js';
+import { reportMethod, type ReportMethod } from './report-method.js';
 
 export interface OverviewGroup {
   id: string;
@@ -29,7 +30,7 @@ export interface OverviewReport extends OverviewFigures {
   /** Every group of the course, for the filter. */
   groups: OverviewGroup[];
   /** The parameters the visits and days were made with, shown beside the figures. */
-  method: { visitTimeoutMinutes: number; lastEventCreditSeconds: number; maxVisitHours: number; timezone: string };
+  method: ReportMethod;
 }
 
 export interface OverviewReportOptions {
@@ -93,11 +94,6 @@ export async function getOverviewReport(
     ...figures,
     group: group ? summary(group) : null,
     groups: groups.map(summary),
-    method: {
-      visitTimeoutMinutes: settings.visitTimeoutMinutes,
-      lastEventCreditSeconds: settings.lastEventCreditSeconds,
-      maxVisitHours: DEFAULT_SESSION_PARAMS.maxVisitSeconds / 3600,
-      timezone,
-    },
+    method: reportMethod(settings, timezone),
   };
 }

@@ -7,7 +7,6 @@
 import type { RollupSettings } from '../ingest/recompute.js';
 import { listCourseStudents } from '../models/list-course-students.js';
 import {
-  DEFAULT_SESSION_PARAMS,
   heatMap,
   localDay,
   studentFigures,
@@ -23,6 +22,7 @@ import { getStudentDays } from '../models/get-student-days.js';
 import { getStudentLastVisit } from '../models/get-student-last-visit.js';
 import { listStudentGroups, type StudentGroup } from '../models/list-student-groups.js';
 import { studentLmsLink, type LmsLink } from './lms-link.js';
+import { reportMethod, type ReportMethod } from './report-method.js';
 
 export interface StudentReport extends StudentFigures {
   course: { id: string; title: string | null; timezone: string };
@@ -31,7 +31,7 @@ export interface StudentReport extends StudentFigures {
   student: { userId: string; name: string; groups: StudentGroup[] };
   heatMap: HeatMap;
   /** The parameters the visits and days were made with, shown beside the figures. */
-  method: { visitTimeoutMinutes: number; lastEventCreditSeconds: number; maxVisitHours: number; timezone: string };
+  method: ReportMethod;
   /** Every student of the course, in the course's list order, for switching student. */
   students: { userId: string; name: string }[];
   /** The student's progress/grades in the LMS, where the course's launch data makes a link (lms-link.ts). */
@@ -73,12 +73,7 @@ export async function getStudentReport(
     student: { userId, name: student.displayName, groups },
     ...figures,
     heatMap: heatMap(figures.days),
-    method: {
-      visitTimeoutMinutes: settings.visitTimeoutMinutes,
-      lastEventCreditSeconds: settings.lastEventCreditSeconds,
-      maxVisitHours: DEFAULT_SESSION_PARAMS.maxVisitSeconds / 3600,
-      timezone,
-    },
+    method: reportMethod(settings, timezone),
     students: students.map((s) => ({ userId: s.userId, name: s.displayName })),
     lmsLink: studentLmsLink(facts, course.contextId, userId),
   };
