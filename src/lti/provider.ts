@@ -113,7 +113,7 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
     await Promise.race([read, new Promise((resolve) => setTimeout(resolve, LAUNCH_ROSTER_WAIT_MS).unref())]);
   };
   provider.onConnect(
-    launchHandler({ db, plugin, logger: log, now: now ?? (() => new Date()), afterStaffLaunch, rollup }),
+    launchHandler({ db, plugin, logger: log, now: now ?? (() => new Date()), afterStaffLaunch, rollup, publicUrl: config.publicUrl }),
   );
   provider.onDynamicRegistration(dynamicRegistrationHandler({ provider, plugin, config, logger: log, now }));
   // ltijs's default answers these with JSON carrying internal messages (and the request body);

@@ -1,36 +1,87 @@
-/** GET /reports/overview: the Activity Overview of the session's course (the launch renders it too). */
+/**
+ * GET /reports/overview?group=&q=&sort=&dir=: the Activity Overview page of the session's course
+ * (the launch renders it too, through {@link overviewView}). The figures are getOverviewReport's —
+ * the same as /api/overview's and the CSV's; the page's data is built by the pure
+ * src/views/overview-view.ts. htmx asks for the whole body (group filter, course header), the
+ * figures region (every 60 s) or the student list region (search, sorting): render.ts chooses.
+ */
+import { z } from 'zod';
+import type { RollupSettings } from '../ingest/recompute.js';
+import { chooseLocale, localeFormat } from '../i18n/index.js';
 import type { CourseSession } from '../lti/course-session.js';
-import { countStudents } from '../lti/roles.js';
+import { countStudents, staffRoles } from '../lti/roles.js';
+import { listCourseGroups } from '../models/course-groups.js';
 import type { Database } from '../models/database.js';
 import { getCourseSummary } from '../models/get-course-summary.js';
-import { renderView, type View } from '../views/render.js';
-import { handle } from './http-error.js';
+import { getOverviewReport, ReportNotFound } from '../reports/index.js';
+import { DEFAULT_DIRECTION, OVERVIEW_SORTS, SORT_DIRECTIONS } from '../views/overview-sort.js';
+import { overviewPageData, type OverviewData } from '../views/overview-view.js';
+import { renderProblem, renderView, type View } from '../views/render.js';
+import { describeZodError, handle } from './http-error.js';
 import { sessionOf } from './require-course.js';
 
-export interface OverviewData {
-  current: 'overview';
-  students: number;
-  roster: { syncedAt: Date | null; error: string | null };
+export interface OverviewPageDeps {
+  db: Database;
+  now: () => Date;
+  /** The time zone default, G and T the figures were made with. */
+  settings: RollupSettings;
+  /** PUBLIC_URL: where an LMS sends activity, which an empty course tells an administrator. */
+  publicUrl: string;
 }
 
-export async function overviewView(db: Database, session: CourseSession): Promise<View<OverviewData>> {
-  const summary = await getCourseSummary(db, session.platformId, session.contextId);
-  const title = summary?.title ?? summary?.label ?? session.courseTitle;
-  return {
-    page: 'overview',
-    partial: 'overview-body',
-    data: {
-      title: `Activity overview – ${title ?? 'course'}`,
-      ltik: session.ltik,
-      course: { title },
-      current: 'overview',
+// As /api/overview's, plus the list's order; unknown parameters are refused rather than ignored.
+const overviewQuery = z.strictObject({
+  /** Empty: the whole course (the filter's "all students"). */
+  group: z.string().max(255, 'a group id has at most 255 characters').optional(),
+  q: z.string().max(200, 'the search has at most 200 characters').optional(),
+  sort: z.enum(OVERVIEW_SORTS).optional(),
+  dir: z.enum(SORT_DIRECTIONS).optional(),
+  // Read by require-course.ts: the session's token and, optionally, its course.
+  ltik: z.string().optional(),
+  course: z.string().optional(),
+});
+export type OverviewQuery = z.infer<typeof overviewQuery>;
+
+/** The page for `session`'s course as `query` asks; throws ReportNotFound for a group the course does not have. */
+export async function overviewView(deps: OverviewPageDeps, session: CourseSession, query: OverviewQuery, acceptLanguage?: string): Promise<View<OverviewData>> {
+  const course = { platformId: session.platformId, contextId: session.contextId };
+  const now = deps.now();
+  const [report, summary, groups] = await Promise.all([
+    getOverviewReport(deps.db, course, { groupId: query.group || undefined, q: query.q }, deps.settings, now),
+    getCourseSummary(deps.db, session.platformId, session.contextId),
+    listCourseGroups(deps.db, course),
+  ]);
+  const sort = query.sort ?? 'name';
+  const data = overviewPageData(report, localeFormat(chooseLocale(session.locale, acceptLanguage), report.course.timezone), {
+    ltik: session.ltik,
+    q: query.q ?? '',
+    sort,
+    dir: query.dir ?? DEFAULT_DIRECTION[sort],
+    now,
+    launchTitle: session.courseTitle,
+    roster: {
       students: countStudents(summary?.activeMemberRoles ?? []),
-      roster: { syncedAt: summary?.rosterSyncedAt ?? null, error: summary?.rosterError ?? null },
+      syncedAt: summary?.rosterSyncedAt ?? null,
+      error: summary?.rosterError ?? null,
     },
-  };
+    groupMembers: groups,
+    ingest: staffRoles(session.roles).includes('Administrator') ? { publicUrl: deps.publicUrl } : null,
+  });
+  return { page: 'overview', partial: 'overview-body', regions: { 'overview-figures': 'overview-figures', 'student-list': 'overview-students' }, data };
 }
 
-export const getOverview = (db: Database) =>
+export const getOverview = (deps: OverviewPageDeps) =>
   handle(async (req, res) => {
-    renderView(req, res, await overviewView(db, sessionOf(res)));
+    const session = sessionOf(res);
+    const { t } = localeFormat(chooseLocale(session.locale, req.get('Accept-Language')), 'UTC');
+    const query = overviewQuery.safeParse(req.query);
+    if (!query.success) {
+      return renderProblem(req, res, 400, t('overview.error.badQuery.title'), t('overview.error.badQuery.text', { problem: describeZodError(query.error) }));
+    }
+    try {
+      renderView(req, res, await overviewView(deps, session, query.data, req.get('Accept-Language')));
+    } catch (error) {
+      if (!(error instanceof ReportNotFound)) throw error;
+      renderProblem(req, res, 404, t('error.notFound.title'), t('groups.error.notFound'));
+    }
   });

@@ -19,6 +19,7 @@ import { caliperJsonBody, getCaliper, postCaliper } from './caliper-events.js';
 import { getOverview } from './course-overview.js';
 import { getOverviewCsv, getOverviewJson } from './overview-api.js';
 import { getStudentDaysCsv, getStudentJson } from './student-api.js';
+import { getStudentDetails, getStudentSwitch } from './student-details.js';
 import { requireCourse } from './require-course.js';
 import { health } from './health.js';
 import { HttpError } from './http-error.js';
@@ -63,8 +64,8 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   // The course pages: authorised by the launch's ltik, for the course it names only.
   const course = requireCourse(lti.plugin, lti.ltiKey, db, now);
   const form = express.urlencoded({ extended: false, limit: '20kb' });
-  router.get('/reports/overview', course, getOverview(db));
   const overview = { db, now, settings: ingest };
+  router.get('/reports/overview', course, getOverview({ ...overview, publicUrl }));
   router.get('/reports/overview/students.csv', course, getOverviewCsv(overview));
   router.get('/api/overview', course, getOverviewJson(overview));
   router.get('/groups', course, getGroups(db));
@@ -77,6 +78,8 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   const student = { db, now, settings: ingest };
   router.get('/api/students/:userId', course, getStudentJson(student));
   router.get('/reports/students/:userId/days.csv', course, getStudentDaysCsv(student));
+  router.get('/reports/students', course, getStudentSwitch());
+  router.get('/reports/students/:userId', course, getStudentDetails(student));
 
   const admin = express.Router();
   admin.use(requireAdmin(adminToken), requireJsonBody, express.json({ limit: '100kb' }));

@@ -27,9 +27,11 @@ export interface LaunchDeps {
   afterStaffLaunch?: (launch: LaunchClaims) => Promise<void>;
   /** Time zone, G and T of the figures a student's launch adds to (the configuration's). */
   rollup?: RollupSettings;
+  /** PUBLIC_URL, which the overview of a course without activity tells an administrator. */
+  publicUrl: string;
 }
 
-export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollup = DEFAULT_INGEST_SETTINGS }: LaunchDeps): LtiHandler {
+export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollup = DEFAULT_INGEST_SETTINGS, publicUrl }: LaunchDeps): LtiHandler {
   return (token: { platformId: string; user: string }, req, res, next) => {
     (async () => {
       const idToken = verifiedIdTokenClaims(req.body);
@@ -67,7 +69,8 @@ export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollu
         locale: claims.locale,
         ltik: String(res.locals.ltik),
       };
-      renderView(req, res, await overviewView(db, session));
+      // The launch is the overview's first view: the whole course, by name.
+      renderView(req, res, await overviewView({ db, now, settings: rollup, publicUrl }, session, {}, req.get('Accept-Language')));
     })().catch(next);
   };
 }

@@ -88,7 +88,37 @@
     for (const canvas of [...drawn.keys()]) if (!canvas.isConnected) finalise(canvas);
   }
 
+  /**
+   * Tables a reader opened, by their figure's id, with how far they were scrolled: a swap that
+   * brings the same chart back (the 60-second refresh, a toggle) opens its table again, so the
+   * reader keeps their place.
+   */
+  const openTables = new Map();
+
+  function rememberOpenTables(root) {
+    for (const details of root.querySelectorAll('figure.chart[id] details.chart-table[open]')) {
+      const scroll = details.querySelector('.chart-table-scroll');
+      openTables.set(details.closest('figure.chart').id, scroll ? scroll.scrollTop : 0);
+    }
+  }
+
+  function reopenTables() {
+    for (const [id, scrollTop] of openTables) {
+      const details = document.querySelector(`figure.chart[id="${CSS.escape(id)}"] details.chart-table`);
+      if (!details) continue;
+      details.open = true;
+      const scroll = details.querySelector('.chart-table-scroll');
+      if (scroll) scroll.scrollTop = scrollTop;
+    }
+    openTables.clear();
+  }
+
   document.addEventListener('DOMContentLoaded', () => drawAll(document));
+  document.addEventListener('htmx:beforeSwap', (event) => {
+    const target = event.detail && event.detail.target;
+    if (target && target.querySelectorAll) rememberOpenTables(target);
+  });
+  document.addEventListener('htmx:afterSwap', reopenTables);
   document.addEventListener('htmx:afterSettle', (event) => {
     sweep();
     drawAll(event.target);

@@ -1,0 +1,66 @@
+/**
+ * The Activity Details page of one student: `GET /reports/students/:userId?month=&measure=&heat=`
+ * (the whole page, or for htmx the region it targets: views/render.ts), and the student switcher's
+ * `GET /reports/students?student=…`, which sends the browser on to that student's page with the
+ * same view. The course is the session's; anyone who is not a student of it gets the 404 page.
+ */
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { RollupSettings } from '../ingest/recompute.js';
+import { chooseLocale, localeFormat, type LocaleFormat } from '../i18n/index.js';
+import { isMonth } from '../metrics/index.js';
+import type { Database } from '../models/database.js';
+import { getStudentReport } from '../reports/index.js';
+import { renderProblem, renderView } from '../views/render.js';
+import { HEAT_MEASURES, MONTH_MEASURES, studentView } from '../views/student-view.js';
+import { handle } from './http-error.js';
+import { sessionOf } from './require-course.js';
+
+export interface StudentDetailsDeps {
+  db: Database;
+  now: () => Date;
+  /** The time zone default, G and T the figures were made with. */
+  settings: RollupSettings;
+}
+
+// A page, unlike /api/students, ignores parameters it does not know (the ltik, a link's extras);
+// a known one with a bad value (or given twice) is refused, not quietly replaced by the default.
+const viewQuery = z.object({
+  month: z.string().refine(isMonth).optional(),
+  measure: z.enum(MONTH_MEASURES).default('duration'),
+  heat: z.enum(HEAT_MEASURES).default('duration'),
+});
+const switchQuery = viewQuery.extend({ student: z.string().min(1).max(255) });
+
+/** The reader's language, in UTC: for refusals, which show no dates. */
+function readerFormat(req: Request, res: Response): LocaleFormat {
+  return localeFormat(chooseLocale(sessionOf(res).locale, req.get('Accept-Language')), 'UTC');
+}
+
+export const getStudentDetails = (deps: StudentDetailsDeps) =>
+  handle(async (req, res) => {
+    const session = sessionOf(res);
+    const { t, locale } = readerFormat(req, res);
+    const query = viewQuery.safeParse(req.query);
+    if (!query.success) return renderProblem(req, res, 400, t('details.badQuery.title'), t('details.badQuery.text'));
+    const { month, measure, heat } = query.data;
+    const now = deps.now();
+    const course = { platformId: session.platformId, contextId: session.contextId };
+    const report = await getStudentReport(deps.db, course, String(req.params.userId), { month }, deps.settings, now);
+    if (!report) return renderProblem(req, res, 404, t('error.studentNotFound.title'), t('error.studentNotFound.text'));
+    renderView(req, res, studentView(report, localeFormat(locale, report.course.timezone), { measure, heat, now, ltik: session.ltik }));
+  });
+
+/** The switcher (a GET form): on to the chosen student's page, keeping the month and the toggles. */
+export const getStudentSwitch = () =>
+  handle(async (req, res) => {
+    const query = switchQuery.safeParse(req.query);
+    if (!query.success) {
+      const { t } = readerFormat(req, res);
+      const noStudent = query.error.issues.some((issue) => issue.path[0] === 'student');
+      return renderProblem(req, res, 400, t('details.badQuery.title'), t(noStudent ? 'details.badSwitch.text' : 'details.badQuery.text'));
+    }
+    const { student, month, measure, heat } = query.data;
+    const params = new URLSearchParams({ ltik: sessionOf(res).ltik, ...(month ? { month } : {}), measure, heat });
+    res.redirect(303, `/reports/students/${encodeURIComponent(student)}?${params.toString()}`);
+  });
