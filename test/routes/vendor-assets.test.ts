@@ -41,6 +41,25 @@ describe(`vendor scripts served from our origin (${BACKEND})`, () => {
     }
   });
 
+  it('compresses what it serves when the browser accepts gzip, and only then', async () => {
+    const url = '/static/vendor/vega.min.js';
+    const raw = (accept: string) =>
+      request(t.app).get(url).set('Accept-Encoding', accept).buffer(true).parse((r, done) => {
+        // The bytes as sent: supertest would otherwise inflate them.
+        const chunks: Buffer[] = [];
+        r.removeAllListeners('data');
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    const gzipped = await raw('gzip');
+    const plain = await raw('identity');
+    const size = fs.statSync(VENDOR[url]).size;
+    assert.deepEqual(
+      { gzip: gzipped.headers['content-encoding'], plain: plain.headers['content-encoding'] ?? null, vary: /Accept-Encoding/.test(gzipped.headers.vary ?? ''), smaller: (gzipped.body as Buffer).length < size / 2, plainSize: (plain.body as Buffer).length },
+      { gzip: 'gzip', plain: null, vary: true, smaller: true, plainSize: size },
+    );
+  });
+
   it('serves the builds that define the globals vega-embed reads (vega, then vegaLite, then vegaEmbed)', async () => {
     // The three files run as classic scripts, in the layout's order, in a context of their own
     // with the few web globals they touch while loading.
