@@ -18,6 +18,7 @@ import { DEFAULT_DIRECTION, OVERVIEW_SORTS, SORT_DIRECTIONS } from '../views/ove
 import { overviewPageData, type OverviewData } from '../views/overview-view.js';
 import { renderProblem, renderView, type View } from '../views/render.js';
 import { describeZodError, handle } from './http-error.js';
+import { readerFormat } from './reader-language.js';
 import { sessionOf } from './require-course.js';
 
 export interface OverviewPageDeps {
@@ -73,15 +74,16 @@ export async function overviewView(deps: OverviewPageDeps, session: CourseSessio
 export const getOverview = (deps: OverviewPageDeps) =>
   handle(async (req, res) => {
     const session = sessionOf(res);
-    const { t } = localeFormat(chooseLocale(session.locale, req.get('Accept-Language')), 'UTC');
+    const reader = readerFormat(req, res);
+    const { t } = reader;
     const query = overviewQuery.safeParse(req.query);
     if (!query.success) {
-      return renderProblem(req, res, 400, t('overview.error.badQuery.title'), t('overview.error.badQuery.text', { problem: describeZodError(query.error) }));
+      return renderProblem(req, res, 400, t('overview.error.badQuery.title'), t('overview.error.badQuery.text', { problem: describeZodError(query.error) }), reader);
     }
     try {
       renderView(req, res, await overviewView(deps, session, query.data, req.get('Accept-Language')));
     } catch (error) {
       if (!(error instanceof ReportNotFound)) throw error;
-      renderProblem(req, res, 404, t('error.notFound.title'), t('groups.error.notFound'));
+      renderProblem(req, res, 404, t('error.notFound.title'), t('groups.error.notFound'), reader);
     }
   });

@@ -4,16 +4,16 @@
  * `GET /reports/students?student=…`, which sends the browser on to that student's page with the
  * same view. The course is the session's; anyone who is not a student of it gets the 404 page.
  */
-import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { RollupSettings } from '../ingest/recompute.js';
-import { chooseLocale, localeFormat, type LocaleFormat } from '../i18n/index.js';
+import { localeFormat } from '../i18n/index.js';
 import { isMonth } from '../metrics/index.js';
 import type { Database } from '../models/database.js';
 import { getStudentReport } from '../reports/index.js';
 import { renderProblem, renderView } from '../views/render.js';
 import { HEAT_MEASURES, MONTH_MEASURES, studentView } from '../views/student-view.js';
 import { handle } from './http-error.js';
+import { readerFormat } from './reader-language.js';
 import { sessionOf } from './require-course.js';
 
 export interface StudentDetailsDeps {
@@ -32,22 +32,18 @@ const viewQuery = z.object({
 });
 const switchQuery = viewQuery.extend({ student: z.string().min(1).max(255) });
 
-/** The reader's language, in UTC: for refusals, which show no dates. */
-function readerFormat(req: Request, res: Response): LocaleFormat {
-  return localeFormat(chooseLocale(sessionOf(res).locale, req.get('Accept-Language')), 'UTC');
-}
-
 export const getStudentDetails = (deps: StudentDetailsDeps) =>
   handle(async (req, res) => {
     const session = sessionOf(res);
-    const { t, locale } = readerFormat(req, res);
+    const reader = readerFormat(req, res);
+    const { t, locale } = reader;
     const query = viewQuery.safeParse(req.query);
-    if (!query.success) return renderProblem(req, res, 400, t('details.badQuery.title'), t('details.badQuery.text'));
+    if (!query.success) return renderProblem(req, res, 400, t('details.badQuery.title'), t('details.badQuery.text'), reader);
     const { month, measure, heat } = query.data;
     const now = deps.now();
     const course = { platformId: session.platformId, contextId: session.contextId };
     const report = await getStudentReport(deps.db, course, String(req.params.userId), { month }, deps.settings, now);
-    if (!report) return renderProblem(req, res, 404, t('error.studentNotFound.title'), t('error.studentNotFound.text'));
+    if (!report) return renderProblem(req, res, 404, t('error.studentNotFound.title'), t('error.studentNotFound.text'), reader);
     renderView(req, res, studentView(report, localeFormat(locale, report.course.timezone), { measure, heat, now, ltik: session.ltik }));
   });
 
@@ -56,9 +52,9 @@ export const getStudentSwitch = () =>
   handle(async (req, res) => {
     const query = switchQuery.safeParse(req.query);
     if (!query.success) {
-      const { t } = readerFormat(req, res);
+      const reader = readerFormat(req, res);
       const noStudent = query.error.issues.some((issue) => issue.path[0] === 'student');
-      return renderProblem(req, res, 400, t('details.badQuery.title'), t(noStudent ? 'details.badSwitch.text' : 'details.badQuery.text'));
+      return renderProblem(req, res, 400, reader.t('details.badQuery.title'), reader.t(noStudent ? 'details.badSwitch.text' : 'details.badQuery.text'), reader);
     }
     const { student, month, measure, heat } = query.data;
     const params = new URLSearchParams({ ltik: sessionOf(res).ltik, ...(month ? { month } : {}), measure, heat });

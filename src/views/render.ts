@@ -99,10 +99,11 @@ export function renderView<Data extends object>(req: Request, res: Response, vie
   res.send(renderPartial(region, view.data));
 }
 
-/** A refusal or failure for a person: the whole page, or for htmx the message swapped into the main region. */
-export function renderProblem(req: Request, res: Response, status: number, title: string, message: string): void {
+/** A refusal or failure for a person (in `i18n`'s language when given): the whole page, or for htmx the message swapped into the main region. */
+export function renderProblem(req: Request, res: Response, status: number, title: string, message: string, i18n?: LocaleFormat): void {
   if (isHtmxSwap(req)) res.set({ 'HX-Retarget': '#main', 'HX-Reswap': 'innerHTML' });
-  renderView(req, res, { page: 'problem', partial: 'problem', data: { title, message }, status });
+  // With the reader's language, the page's lang attribute matches the words it shows.
+  renderView(req, res, { page: 'problem', partial: 'problem', data: { title, message, ...(i18n ? { i18n } : {}) }, status });
 }
 
 /**

@@ -418,7 +418,14 @@ describe(`the Activity Details page (${BACKEND})`, function () {
       },
     );
     const refused = await get('/reports/students/u-nobody', norwegian).expect(404);
-    assert.match(refused.text, /<h1 id="problem-title">Fant ikke studenten<\/h1>/);
+    const badMonth = await get('/reports/students/u-grace?month=2025-13', norwegian).expect(400);
+    assert.deepEqual(
+      [refused, badMonth].map((r) => ({ lang: /<html lang="(\w+)">/.exec(r.text)?.[1], heading: /<h1 id="problem-title">([^<]*)<\/h1>/.exec(r.text)?.[1] })),
+      [
+        { lang: 'nb', heading: 'Fant ikke studenten' },
+        { lang: 'nb', heading: fmt.t('details.badQuery.title') },
+      ],
+    );
   });
 
   it('links to the course’s grades in the LMS, in a new tab, when the launch gives the way (Canvas)', async () => {
