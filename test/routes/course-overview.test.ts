@@ -143,7 +143,7 @@ describe(`the Activity Overview page (${BACKEND})`, function () {
   it('answers the full page, and to htmx exactly the region the page holds for each target; a history restore gets the page', async () => {
     const page = await get('/reports/overview').expect(200);
     assert.match(page.text, /^<!doctype html>/);
-    assert.equal(page.headers.vary, 'HX-Request, HX-Target');
+    assert.equal(page.headers.vary, 'HX-Request, HX-Target, Accept-Encoding');
     const body = await get('/reports/overview', ltik, { 'HX-Request': 'true' }).expect(200);
     const main = await get('/reports/overview', ltik, htmx('main')).expect(200);
     const figures = await get('/reports/overview', ltik, htmx('overview-figures')).expect(200);

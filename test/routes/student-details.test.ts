@@ -248,7 +248,7 @@ describe(`the Activity Details page (${BACKEND})`, function () {
   it('answers each htmx target with exactly the partial the page holds, and a history restore with the page', async () => {
     const path = '/reports/students/u-grace?month=' + (await json('/reports/students/u-grace')).month.month + '&heat=actions';
     const page = await get(path).expect(200);
-    assert.equal(page.headers.vary, 'HX-Request, HX-Target');
+    assert.equal(page.headers.vary, 'HX-Request, HX-Target, Accept-Encoding');
     const report = await json(path.replace('&heat=actions', ''));
     const data = studentView(report, localeFormat('en', ZONE), { measure: 'duration', heat: 'actions', now: o.x.w.clock.now(), ltik }).data;
     const answers: Record<string, { partial: string; inPage: boolean; equal: boolean; opens: string }> = {};
