@@ -173,7 +173,7 @@ try {
   );
   out(`database ${name} (${sizes!.database}; source_events ${sizes!.source_events}, student_days ${sizes!.student_days}, student_visits ${sizes!.student_visits}), ${reused ? `reused, loaded ${loadedAt}` : 'loaded by this run'} in ${Math.round(load.seconds.total)} s`);
   out(`(${machine.cpus} CPUs, ${machine.memoryGb} GB, node ${machine.node}, PostgreSQL ${machine.postgres.server_version}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before timing, ${loadAfter.map((l) => l.toFixed(2)).join(' ')} after, ${loadEnd.map((l) => l.toFixed(2)).join(' ')} at the end)`);
-  out(`launch ${timing.launchMs} ms${timing.launchStatus === 200 ? '' : ` (its page answered ${timing.launchStatus})`}; ${samples} samples per URL after ${warmup} warm-up rounds; server time = request received → response finished, in the process\n`);
+  out(`launch ${timing.launchMs} ms${timing.launchStatus === 200 ? '' : ` (its page answered ${timing.launchStatus})`}; ${samples} samples per URL after ${warmup} warm-up rounds; asked as a browser asks (Accept-Encoding: gzip, deflate, br); server time = request received → response finished, in the process\n`);
   out(requestTable(timing.endpoints));
   out('');
   for (const line of baselineLines(raw, overview)) out(line);
