@@ -29,6 +29,7 @@ import { benchData, disposeData, LMS_URL, prepareOnly, runBackend, type IngestBe
 import { latencyTable, problemLines, profileTable, resultsTable } from './ingest-report.js';
 import type { Database } from '../src/models/database.js';
 import { DEFAULT_INGEST_SETTINGS } from '../src/routes/xapi-statements.js';
+import { whole } from './bench-option.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
@@ -46,16 +47,6 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-
-function whole(name: string, flag: string | undefined, env: string | undefined, fallback: number, min: number): number {
-  const raw = flag ?? env;
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    process.stderr.write(`--${name}: ${raw} is not a whole number of at least ${min}\n`);
-    process.exit(2);
-  }
-  return Number(raw);
-}
 
 const env = process.env;
 const quick = values.quick ?? ['1', 'true', 'yes'].includes(env.BENCH_QUICK ?? '');

@@ -38,6 +38,7 @@ import { createLogger } from '../src/logger.js';
 import type { Database } from '../src/models/database.js';
 import { MigrationError } from '../src/models/migrate.js';
 import { DEFAULT_INGEST_SETTINGS } from '../src/routes/xapi-statements.js';
+import { whole } from './bench-option.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -56,16 +57,6 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-
-function whole(name: string, flag: string | undefined, env: string | undefined, fallback: number, min: number): number {
-  const raw = flag ?? env;
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    process.stderr.write(`--${name}: ${raw} is not a whole number of at least ${min}\n`);
-    process.exit(2);
-  }
-  return Number(raw);
-}
 
 const env = process.env;
 const yes = (v: string | undefined) => ['1', 'true', 'yes'].includes(v ?? '');
