@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN_FILE, readStoredSecret } from '../data-dir.js';
 import type { PlatformSummary } from '../lti/platforms.js';
 import { canvasDeveloperKeyJson, publicUrlProblem } from '../lti/tool-configuration.js';
+import { DEFAULT_IMPORT_BATCH } from '../ingest/import-statements.js';
 import { importCommand } from './import-command.js';
 import { rebuildCommand } from './rebuild-command.js';
 
@@ -36,7 +37,7 @@ Commands:
                                      backfill xAPI statements from a file (a JSON array, or NDJSON: one per line)
                                      into a platform's store, on the database of DATA_DIR / DATABASE_URL (with the
                                      embedded database, the server stopped); resumable (run it again after a stop),
-                                     idempotent; --batch-size statements per transaction (default 1000);
+                                     idempotent; --batch-size statements per transaction (default 4000);
                                      --again imports a file that was imported to its end already
   help                               this text
 
@@ -290,7 +291,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const files = positionals.slice(1);
       if (files.length !== 1) throw new UsageError(`import takes one file (got ${files.length ? `"${files.join(' ')}"` : 'none'})`);
       if (!values.platform) throw new UsageError('import needs --platform, the id of the platform the statements come from (see "coursepulse platform list")');
-      const batchText = values['batch-size'] ?? '1000';
+      const batchText = values['batch-size'] ?? String(DEFAULT_IMPORT_BATCH);
       const batchSize = /^\d+$/.test(batchText) ? Number(batchText) : NaN;
       if (!(batchSize >= 1 && batchSize <= 100_000)) throw new UsageError(`--batch-size ${batchText} is not a whole number from 1 to 100000`);
       return await importCommand(

@@ -6,7 +6,7 @@
  * - Each item is validated and prepared on its own (`prepareStatements` of that one statement),
  *   so an invalid one is counted as rejected with its line and the validator's message, and the
  *   rest of its batch goes in.
- * - The valid statements of a batch (batchSize, default 1000) are stored in ONE transaction
+ * - The valid statements of a batch (batchSize, default DEFAULT_IMPORT_BATCH) are stored in ONE transaction
  *   (`storePreparedStatements`: one INSERT per table, the touched students recomputed), together
  *   with the run's progress row (`import_runs`: the byte offset after the batch's last item and
  *   the counters), so a crash or Ctrl-C resumes exactly after the last committed batch.
@@ -146,6 +146,13 @@ const emptyCounters = (): ImportCounters => ({
   rejectedReasons: [],
   nextLine: 1,
 });
+
+/**
+ * Statements per transaction. Each batch pays a fixed round of locks, course and roster reads,
+ * window probes and a commit; measured on the server (26,037 statements): 9,644/s in batches of
+ * 1,000, 11,120/s of 2,000, 12,448/s of 4,000, with the live heap unchanged (~100 MB).
+ */
+export const DEFAULT_IMPORT_BATCH = 4000;
 
 /** What the file is known by: its size and first 64 KiB (the same file under another name resumes too). */
 async function fileKeyOf(filePath: string, size: number): Promise<string> {
@@ -287,7 +294,7 @@ function addBatch(counters: ImportCounters, batch: BatchResult, nonStatements: R
 
 export async function importStatements(db: Database, input: ImportInput): Promise<ImportSummary> {
   const now = input.now ?? (() => new Date());
-  const batchSize = input.batchSize ?? 1000;
+  const batchSize = input.batchSize ?? DEFAULT_IMPORT_BATCH;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number of at least 1, not ${batchSize}`);
   const startedAt = now();
   const { platformId, filePath, sender, settings } = input;

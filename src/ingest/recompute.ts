@@ -113,19 +113,21 @@ function touchedWindows(touched: readonly TouchedStudent[], zones: Map<string, s
 }
 
 /**
- * Courses of one platform whose locks the caller's transaction already holds, with the zones it
- * read under those locks (null: the TIMEZONE setting). A course not listed here does not exist
- * or was not locked; recomputeStudents locks and reads it itself.
+ * Courses of one platform whose locks the caller's transaction already holds, with the zones and
+ * students it read under those locks (zone null: the TIMEZONE setting). A course not listed here
+ * does not exist or was not locked; recomputeStudents locks and reads it itself.
  */
 export interface HeldCourses {
   platformId: string;
   zones: ReadonlyMap<string, string | null>;
+  studentIds: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The courses a writer locked and read with coursesForIngest, as recomputeStudents takes them. */
 export const heldCourses = (platformId: string, courses: ReadonlyMap<string, IngestCourse>): HeldCourses => ({
   platformId,
   zones: new Map([...courses.values()].map((c) => [c.contextId, c.timezone])),
+  studentIds: new Map([...courses.values()].map((c) => [c.contextId, c.studentIds])),
 });
 
 /**
@@ -194,7 +196,8 @@ export async function recomputeStudents(
       const ofCourse = windows.filter((w) => w.contextId === contextId);
       const days = ofCourse.some((w) => w.from === null) ? null : [...new Set(ofCourse.flatMap((w) => windowDays(w)))];
       const course = { platformId, contextId };
-      await refreshCourseDays(tx, course, await courseStudentIds(tx, course), days);
+      const students = (held?.platformId === platformId ? held.studentIds.get(contextId) : undefined) ?? (await courseStudentIds(tx, course));
+      await refreshCourseDays(tx, course, students, days);
     }
     count += windows.length;
   }

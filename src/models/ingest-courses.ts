@@ -6,12 +6,15 @@
  */
 import type { RosterPerson } from '../ingest/person-reference.js';
 import type { Queryable } from './database.js';
+import { isCourseStudent } from './list-course-students.js';
 
 export interface IngestCourse {
   contextId: string;
   /** The course's own zone; null: the TIMEZONE setting. */
   timezone: string | null;
   members: RosterPerson[];
+  /** Its students now (list-course-students.ts's rule), sorted by id: who counts in `course_days`. */
+  studentIds: string[];
 }
 
 /** The courses among `contextIds` that exist on the platform, with their rosters, by context id. */
@@ -22,13 +25,19 @@ export async function coursesForIngest(q: Queryable, platformId: string, context
     `select context_id, timezone from courses where platform_id = $1 and context_id = any($2::text[])`,
     [platformId, [...new Set(contextIds)]],
   );
-  for (const row of rows) courses.set(row.context_id, { contextId: row.context_id, timezone: row.timezone, members: [] });
+  for (const row of rows) courses.set(row.context_id, { contextId: row.context_id, timezone: row.timezone, members: [], studentIds: [] });
   if (courses.size === 0) return courses;
-  const members = await q.query<{ context_id: string; user_id: string; email: string | null; sourced_id: string | null }>(
-    `select context_id, user_id, email, sourced_id from members where platform_id = $1 and context_id = any($2::text[])`,
+  const members = await q.query<{ context_id: string; user_id: string; email: string | null; sourced_id: string | null; status: string; left_at: Date | null; roles: string[] }>(
+    `select context_id, user_id, email, sourced_id, status, left_at, roles from members where platform_id = $1 and context_id = any($2::text[])`,
     [platformId, [...courses.keys()]],
   );
-  for (const m of members) courses.get(m.context_id)?.members.push({ userId: m.user_id, email: m.email, sourcedId: m.sourced_id });
+  for (const m of members) {
+    const course = courses.get(m.context_id);
+    if (!course) continue;
+    course.members.push({ userId: m.user_id, email: m.email, sourcedId: m.sourced_id });
+    if (isCourseStudent(m)) course.studentIds.push(m.user_id);
+  }
+  for (const course of courses.values()) course.studentIds.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return courses;
 }
 

@@ -10,17 +10,22 @@ export interface CourseStudent {
   sortName: string;
 }
 
+/** Who counts as a student (activity-reports.md): an Active member who has not left and holds the Learner role. */
+export const isCourseStudent = (member: { status: string; left_at: Date | null; roles: string[] }): boolean =>
+  member.status === 'Active' && member.left_at === null && isLearner(member.roles);
+
 // Built once: a Collator takes milliseconds to make, longer than the query it sorts.
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
 export async function listCourseStudents(q: Queryable, { platformId, contextId }: CourseKey): Promise<CourseStudent[]> {
-  const rows = await q.query<{ user_id: string; roles: string[]; name: string | null; given_name: string | null; family_name: string | null; email: string | null }>(
-    `select user_id, roles, name, given_name, family_name, email from members
+  const rows = await q.query<{ user_id: string; status: string; left_at: Date | null; roles: string[]; name: string | null; given_name: string | null; family_name: string | null; email: string | null }>(
+    // The WHERE repeats isCourseStudent's standing so that only current members are read.
+    `select user_id, status, left_at, roles, name, given_name, family_name, email from members
      where platform_id = $1 and context_id = $2 and status = 'Active' and left_at is null`,
     [platformId, contextId],
   );
   return rows
-    .filter((row) => isLearner(row.roles))
+    .filter(isCourseStudent)
     .map((row) => {
       const full = [row.given_name, row.family_name].filter(Boolean).join(' ');
       const displayName = row.name ?? (full || row.email || row.user_id);
