@@ -124,6 +124,24 @@ function checkedNumber(n: number, what: string): number {
   return n;
 }
 
+/**
+ * `format` remembered for the last `limit` distinct inputs. A report formats the same few hundred
+ * days and durations for every student (a year's heat map is 365 dates, each through Intl); an
+ * input that throws is not remembered.
+ */
+function remembered<In extends string | number>(limit: number, format: (input: In) => string): (input: In) => string {
+  const known = new Map<In, string>();
+  return (input) => {
+    let text = known.get(input);
+    if (text === undefined) {
+      text = format(input);
+      if (known.size >= limit) known.clear();
+      known.set(input, text);
+    }
+    return text;
+  };
+}
+
 function makeLocaleFormat(locale: Locale, timeZone: string): LocaleFormat {
   const dateTimeFormat = dateFormatter(locale, timeZone, 'dateTime', {
     day: 'numeric',
@@ -152,6 +170,20 @@ function makeLocaleFormat(locale: Locale, timeZone: string): LocaleFormat {
   const t = (key: MessageKey, params: MessageParams = {}): string =>
     formatMessage(messageParts(locale, key), params, messageLocale, `Message "${key}" (${locale})`);
 
+  const formatDate = remembered(2000, (styleAndDay: string) => {
+    const [style, day] = styleAndDay.split('|') as [DateStyle, string];
+    return dateFormatter(locale, 'UTC', style, DATE_OPTIONS[style]).format(utcDay(day, 'day (YYYY-MM-DD)'));
+  });
+  const formatDuration = remembered(5000, (whole: number) => {
+    if (whole === 0) return t('duration.minutes', { minutes: 0 });
+    if (whole < 60) return t('duration.seconds', { seconds: whole });
+    const minutes = Math.round(whole / 60);
+    if (minutes < 60) return t('duration.minutes', { minutes });
+    const hours = Math.floor(minutes / 60);
+    const rest = minutes % 60;
+    return rest === 0 ? t('duration.hours', { hours }) : t('duration.hoursMinutes', { hours, minutes: rest });
+  });
+
   return Object.freeze({
     locale,
     timeZone,
@@ -159,7 +191,7 @@ function makeLocaleFormat(locale: Locale, timeZone: string): LocaleFormat {
     date: (day: string, style: DateStyle = 'short') => {
       const options = DATE_OPTIONS[style];
       if (!options) throw new RangeError(`Unknown date style ${JSON.stringify(style)}`);
-      return dateFormatter(locale, 'UTC', style, options).format(utcDay(day, 'day (YYYY-MM-DD)'));
+      return formatDate(`${style}|${day}`);
     },
     month: (month: string) => {
       if (!MONTH.test(month)) throw new RangeError(`Not a month (YYYY-MM): ${JSON.stringify(month)}`);
@@ -171,14 +203,7 @@ function makeLocaleFormat(locale: Locale, timeZone: string): LocaleFormat {
     duration: (seconds: number) => {
       checkedNumber(seconds, 'A duration');
       if (seconds < 0) throw new RangeError(`A duration cannot be negative: ${seconds}`);
-      const whole = Math.round(seconds);
-      if (whole === 0) return t('duration.minutes', { minutes: 0 });
-      if (whole < 60) return t('duration.seconds', { seconds: whole });
-      const minutes = Math.round(whole / 60);
-      if (minutes < 60) return t('duration.minutes', { minutes });
-      const hours = Math.floor(minutes / 60);
-      const rest = minutes % 60;
-      return rest === 0 ? t('duration.hours', { hours }) : t('duration.hoursMinutes', { hours, minutes: rest });
+      return formatDuration(Math.round(seconds));
     },
     percent: (change: number | null) => (change === null ? NO_CHANGE : percentFormat.format(checkedNumber(change, 'A change in percent'))),
   });

@@ -17,7 +17,7 @@ export async function getCourseSummary(q: Queryable, platformId: string, context
   );
   if (!course) return undefined;
   const members = await q.query<{ roles: string[] }>(
-    `select roles from members where platform_id = $1 and context_id = $2 and status = 'Active' and left_at is null`,
+    `select to_json(roles) as roles from members where platform_id = $1 and context_id = $2 and status = 'Active' and left_at is null`,
     [platformId, contextId],
   );
   return {

@@ -28,7 +28,7 @@ export async function coursesForIngest(q: Queryable, platformId: string, context
   for (const row of rows) courses.set(row.context_id, { contextId: row.context_id, timezone: row.timezone, members: [], studentIds: [] });
   if (courses.size === 0) return courses;
   const members = await q.query<{ context_id: string; user_id: string; email: string | null; sourced_id: string | null; status: string; left_at: Date | null; roles: string[] }>(
-    `select context_id, user_id, email, sourced_id, status, left_at, roles from members where platform_id = $1 and context_id = any($2::text[])`,
+    `select context_id, user_id, email, sourced_id, status, left_at, to_json(roles) as roles from members where platform_id = $1 and context_id = any($2::text[])`,
     [platformId, [...courses.keys()]],
   );
   for (const m of members) {

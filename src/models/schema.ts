@@ -261,7 +261,8 @@ export const studentDays = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.platformId, t.contextId, t.userId, t.day] }),
-    // The overview reads a course's days across students.
+    // The overview reads a course's days across students; migration 0006 makes it cover that read
+    // (INCLUDE user_id, visits, duration_seconds), which drizzle cannot declare.
     index('student_days_course_day').on(t.platformId, t.contextId, t.day),
   ],
 );
