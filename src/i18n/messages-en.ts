@@ -79,6 +79,7 @@ export const messagesEn = {
   'students.dayBar': '{date}: {visits, plural, one {# visit} other {# visits}}, {duration}',
   'students.card.groups': 'Groups',
   'students.card.noGroups': 'No group',
+  'students.showMore': 'Show {count} more',
 
   // Activity details (one student).
   'details.title': 'Activity details',

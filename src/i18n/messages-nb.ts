@@ -76,6 +76,7 @@ export const messagesNb: Messages = {
   'students.dayBar': '{date}: {visits} besøk, {duration}',
   'students.card.groups': 'Grupper',
   'students.card.noGroups': 'Ingen gruppe',
+  'students.showMore': 'Vis {count} til',
 
   'details.title': 'Aktivitetsdetaljer',
   'details.back': 'Tilbake til oversikten',

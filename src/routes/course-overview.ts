@@ -1,9 +1,10 @@
 /**
- * GET /reports/overview?group=&q=&sort=&dir=: the Activity Overview page of the session's course
+ * GET /reports/overview?group=&q=&sort=&dir=&shown=: the Activity Overview page of the session's course
  * (the launch renders it too, through {@link overviewView}). The figures are getOverviewReport's —
  * the same as /api/overview's and the CSV's; the page's data is built by the pure
  * src/views/overview-view.ts. htmx asks for the whole body (group filter, course header), the
- * figures region (every 60 s) or the student list region (search, sorting): render.ts chooses.
+ * figures region (every 60 s), the student list region (search, sorting) or the next rows of the
+ * list ("Show more", the region #student-more): render.ts chooses.
  */
 import { z } from 'zod';
 import type { RollupSettings } from '../ingest/recompute.js';
@@ -15,7 +16,7 @@ import type { Database } from '../models/database.js';
 import { getCourseSummary } from '../models/get-course-summary.js';
 import { getOverviewReport, ReportNotFound } from '../reports/index.js';
 import { DEFAULT_DIRECTION, OVERVIEW_SORTS, SORT_DIRECTIONS } from '../views/overview-sort.js';
-import { overviewPageData, type OverviewData } from '../views/overview-view.js';
+import { LIST_STEP, MAX_SHOWN, overviewPageData, type OverviewData } from '../views/overview-view.js';
 import { renderProblem, renderView, type View } from '../views/render.js';
 import { describeZodError, handle } from './http-error.js';
 import { readerFormat } from './reader-language.js';
@@ -37,6 +38,13 @@ const overviewQuery = z.strictObject({
   q: z.string().max(200, 'the search has at most 200 characters').optional(),
   sort: z.enum(OVERVIEW_SORTS).optional(),
   dir: z.enum(SORT_DIRECTIONS).optional(),
+  /** How many rows of the list to render (the order and the search still cover the whole list). */
+  shown: z
+    .string()
+    .regex(/^\d{1,6}$/, `a whole number from 1 to ${MAX_SHOWN}`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= MAX_SHOWN, `a whole number from 1 to ${MAX_SHOWN}`)
+    .optional(),
   // Read by require-course.ts: the session's token and, optionally, its course.
   ltik: z.string().optional(),
   course: z.string().optional(),
@@ -58,6 +66,7 @@ export async function overviewView(deps: OverviewPageDeps, session: CourseSessio
     q: query.q ?? '',
     sort,
     dir: query.dir ?? DEFAULT_DIRECTION[sort],
+    shown: query.shown ?? LIST_STEP,
     now,
     launchTitle: session.courseTitle,
     roster: {
@@ -68,7 +77,12 @@ export async function overviewView(deps: OverviewPageDeps, session: CourseSessio
     groupMembers: groups,
     ingest: staffRoles(session.roles).includes('Administrator') ? { publicUrl: deps.publicUrl } : null,
   });
-  return { page: 'overview', partial: 'overview-body', regions: { 'overview-figures': 'overview-figures', 'student-list': 'overview-students' }, data };
+  return {
+    page: 'overview',
+    partial: 'overview-body',
+    regions: { 'overview-figures': 'overview-figures', 'student-list': 'overview-students', 'student-more': 'overview-students-more' },
+    data,
+  };
 }
 
 export const getOverview = (deps: OverviewPageDeps) =>

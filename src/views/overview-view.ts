@@ -21,6 +21,16 @@ import { studentWeekBars, WEEK_BARS, weekBarsScale, type WeekBar } from './stude
 
 export const OVERVIEW_PATH = '/reports/overview';
 
+/**
+ * The rows the list shows at first, and adds with each "Show more": rendering a thousand rows of
+ * bars and formatted figures took a quarter of a second, and an instructor of a big course
+ * searches or sorts rather than reads them all (issue 5). The order, the search and the group
+ * still apply to the whole list; only the rendering stops here.
+ */
+export const LIST_STEP = 100;
+/** The most rows `?shown=` may ask for. */
+export const MAX_SHOWN = 100_000;
+
 /** What the request asked for and what the page needs besides the report. */
 export interface OverviewPageOptions {
   ltik: string;
@@ -28,6 +38,8 @@ export interface OverviewPageOptions {
   q: string;
   sort: OverviewSort;
   dir: SortDirection;
+  /** How many rows of the (searched, sorted) list to render: `?shown=`, {@link LIST_STEP} by default. */
+  shown: number;
   /** The time the figures were computed ("updated HH:MM"). */
   now: Date;
   /** The course's name as the launch gave it, when the course row has none. */
@@ -62,6 +74,8 @@ export interface ListColumn {
 
 export interface StudentRowData {
   userId: string;
+  /** `student-row-<position>`, 1-based: where the "Show more" link without JavaScript lands. */
+  rowId: string;
   name: string;
   href: string;
   /** The id of the row's card, which describes the row's link. */
@@ -80,6 +94,24 @@ export interface StudentRowData {
   totalDuration: string;
   averageDuration: string;
   groups: string;
+}
+
+/** "Show 100 more" under the rows, while more remain. */
+export interface MoreControl {
+  /** "Showing 100 of 1,000 students": the rows shown of the (searched) list's. */
+  shownText: string;
+  /** "Show 100 more", or fewer when fewer remain. */
+  text: string;
+  /** Without JavaScript: the same list with `shown` one step on, landing on the first new row. */
+  href: string;
+  /** htmx asks for the same rows without the ltik (the page's header sends it); the answer is the region #student-more. */
+  hxGet: string;
+  /** The address htmx pushes (with the ltik, without the fragment): a reload or back shows the same rows. */
+  pushUrl: string;
+  /** The first new row's id: public/app.js moves the focus to its link once the rows are in. */
+  focusId: string;
+  /** What public/app.js announces (politely) once the rows are in: "Showing 200 of 1,000 students". */
+  announce: string;
 }
 
 export interface OverviewData {
@@ -116,7 +148,14 @@ export interface OverviewData {
     columns: ListColumn[];
     /** The columns' names by key, for the rows of the narrow layout (each value under its name). */
     labels: Record<ListColumn['key'], string>;
+    /** The rows shown before the last step's (all shown rows are `rows` then `more.rows`). */
     rows: StudentRowData[];
+    /**
+     * The region #student-more (partials/overview-students-more.hbs): the last {@link LIST_STEP}
+     * rows shown and the control for the next ones. "Show more" asks for it alone and it takes the
+     * control's place; the full page renders it after `rows`.
+     */
+    more: { rows: StudentRowData[]; next: MoreControl | null };
     /** Why there are no rows (no match, an empty group, no roster yet); null when there are. */
     emptyText: string | null;
     csvUrl: string;
@@ -127,8 +166,8 @@ export interface OverviewData {
   };
 }
 
-/** A query string of the overview's parameters: empty ones, and the default order, left out. */
-function overviewQuery(p: { ltik?: string; group: string; q: string; sort: OverviewSort; dir: SortDirection }): string {
+/** A query string of the overview's parameters: empty ones, the default order and the default rows left out. */
+function overviewQuery(p: { ltik?: string; group: string; q: string; sort: OverviewSort; dir: SortDirection; shown?: number }): string {
   const params = new URLSearchParams();
   if (p.ltik) params.set('ltik', p.ltik);
   if (p.group) params.set('group', p.group);
@@ -137,6 +176,7 @@ function overviewQuery(p: { ltik?: string; group: string; q: string; sort: Overv
     params.set('sort', p.sort);
     params.set('dir', p.dir);
   }
+  if (p.shown !== undefined && p.shown !== LIST_STEP) params.set('shown', String(p.shown));
   const text = params.toString();
   return text ? `?${text}` : '';
 }
@@ -232,7 +272,8 @@ function studentList(
   state: { group: string; q: string; sort: OverviewSort; dir: SortDirection },
 ): OverviewData['list'] {
   const { t } = i18n;
-  const shown = report.list.length;
+  // The students the group and the search leave (all of them listed; `options.shown` of them rendered).
+  const matching = report.list.length;
   const total = report.students.total;
   const label = (key: ListColumn['key']) => t(COLUMN_LABELS[key]);
   const columns = LIST_COLUMNS.map((key): ListColumn => {
@@ -265,12 +306,16 @@ function studentList(
     t('students.dayBar', { date: i18n.date(day.date, 'weekday'), visits: day.visits, duration: i18n.duration(day.durationSeconds) });
   const ltikQuery = `?${new URLSearchParams({ ltik: options.ltik }).toString()}`;
 
-  const rows = sortStudentList(report.list, state.sort, state.dir).map((row: OverviewListRow, index): StudentRowData => {
+  // Sorted whole (the order is the whole list's); only the rows shown are formatted.
+  const sorted = sortStudentList(report.list, state.sort, state.dir);
+  const rendered = Math.min(options.shown, sorted.length);
+  const rows = sorted.slice(0, rendered).map((row: OverviewListRow, index): StudentRowData => {
     const path = `/reports/students/${encodeURIComponent(row.userId)}`;
     const weekSeconds = row.last7Days.reduce((sum, d) => sum + d.durationSeconds, 0);
     const weekVisits = row.last7Days.reduce((sum, d) => sum + d.visits, 0);
     return {
       userId: row.userId,
+      rowId: `student-row-${index + 1}`,
       name: row.name,
       href: `${path}${ltikQuery}`,
       cardId: `student-card-${index}`,
@@ -294,14 +339,34 @@ function studentList(
     };
   });
 
+  // The last step's rows form the region "Show more" asks for: rows `start`+1 to `shown`.
+  const start = Math.min(Math.max(0, options.shown - LIST_STEP), rendered);
+  const remaining = sorted.length - rendered;
+  const nextShown = Math.min(rendered + LIST_STEP, MAX_SHOWN);
+  const nextQuery = { ...state, shown: nextShown };
+  const showing = (n: number) => t('students.showing', { shown: n, total: sorted.length });
+  const next: MoreControl | null =
+    remaining > 0 && nextShown > rendered
+      ? {
+          shownText: showing(rendered),
+          text: t('students.showMore', { count: Math.min(LIST_STEP, remaining, nextShown - rendered) }),
+          href: `${OVERVIEW_PATH}${overviewQuery({ ...nextQuery, ltik: options.ltik })}#student-row-${rendered + 1}`,
+          hxGet: `${OVERVIEW_PATH}${overviewQuery(nextQuery)}`,
+          pushUrl: `${OVERVIEW_PATH}${overviewQuery({ ...nextQuery, ltik: options.ltik })}`,
+          focusId: `student-row-${rendered + 1}`,
+          announce: showing(Math.min(nextShown, sorted.length)),
+        }
+      : null;
+
   const emptyText =
-    shown > 0 ? null : options.q.trim() && total > 0 ? t('students.noMatchSearch', { query: options.q.trim() }) : report.group ? t('students.noneInGroup') : t('students.noneOnRoster');
+    matching > 0 ? null : options.q.trim() && total > 0 ? t('students.noMatchSearch', { query: options.q.trim() }) : report.group ? t('students.noneInGroup') : t('students.noneOnRoster');
   return {
     caption: report.group ? t('students.caption.group', { group: report.group.name }) : t('students.title'),
-    countText: shown === total ? t('students.count', { count: total }) : t('students.showing', { shown, total }),
+    countText: matching === total ? t('students.count', { count: total }) : t('students.showing', { shown: matching, total }),
     columns,
     labels: { name: label('name'), lastVisit: label('lastVisit'), last7Days: label('last7Days'), total: label('total'), average: label('average') },
-    rows,
+    rows: rows.slice(0, start),
+    more: { rows: rows.slice(start), next },
     emptyText,
     csvUrl: `${OVERVIEW_PATH}/students.csv${overviewQuery({ ltik: options.ltik, group: state.group, q: state.q, sort: 'name', dir: 'asc' })}`,
     bars: WEEK_BARS,

@@ -2,7 +2,7 @@
  * The Activity Overview in a real browser: a teacher launches from the test LMS and meets the
  * course's 7 days, the chart's tooltip, the search as they type, the group filter, a student's row
  * card, the way to a student's details and back — with the mouse, then with the keyboard alone,
- * wide and on a phone. Activity reaches the tool as xAPI statements over HTTP, at times relative
+ * wide and on a phone — and the first 100 rows of a long list, with "Show more" for the rest. Activity reaches the tool as xAPI statements over HTTP, at times relative
  * to the world's frozen clock, before the launch; the expected figures come from /api/overview.
  */
 import assert from 'node:assert/strict';
@@ -66,10 +66,10 @@ async function focused(page: Page) {
   });
 }
 
-/** Presses Tab until `is` says the focus is where it should be; every stop on the way shows its focus ring. */
-async function tabUntil(page: Page, what: string, is: (f: { id: string | null; text: string | null }) => boolean): Promise<void> {
+/** Presses Tab (at most `limit` times) until `is` says the focus is where it should be; every stop on the way shows its focus ring. */
+async function tabUntil(page: Page, what: string, is: (f: { id: string | null; text: string | null }) => boolean, limit = 80): Promise<void> {
   const stops: string[] = [];
-  for (let i = 0; i < 80; i += 1) {
+  for (let i = 0; i < limit; i += 1) {
     await page.keyboard.press('Tab');
     const now = await focused(page);
     if (now.id === null && now.text === null) continue;
@@ -310,5 +310,101 @@ describe(`the Activity Overview in a browser (${BACKEND})`, () => {
     await page.getByRole('heading', { level: 1, name: 'Activity overview' }).waitFor();
     await settled(page);
     assert.equal(new URL(page.url()).pathname, '/reports/overview');
+  });
+
+  /** A course of 130 students without activity yet, opened by its teacher in `page` (the launch reads the roster). */
+  async function openLongCourse(page: Page, title: string): Promise<string> {
+    const course = w.course({ title, members: [instructor, ...students(130)] });
+    assert.equal((await w.launchInBrowser(page, { context: course })).status(), 200);
+    await settled(page);
+    return ltikOfPage(page);
+  }
+
+  /** What the long list shows: its names' numbers, "Show more", the live region's words, the focus and the address's `shown`. */
+  async function longListShown(page: Page) {
+    const names = await page.locator('#student-list tr.student-row th a').allInnerTexts();
+    const more = page.locator('#student-more');
+    return {
+      rows: names.length,
+      first: names[0],
+      last: names.at(-1),
+      inOrder: names.every((name, i) => name === `Student ${String(i + 1).padStart(3, '0')}`),
+      more: (await more.count()) ? (await more.innerText()).replace(/\s+/g, ' ').trim() : null,
+      announced: await page.locator('#student-list-announce').textContent(),
+      focus: (await focused(page)).text,
+      shown: new URL(page.url()).searchParams.get('shown'),
+    };
+  }
+
+  browser.it('shows the first 100 of 130 students; "Show 30 more" adds the rest in place, focuses the first new row, and the address keeps it', async ({ page, screenshot }) => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // The page's timers run on a clock the test moves (for the 60-second refresh below).
+    await page.clock.install();
+    const ltik = await openLongCourse(page, 'Big Lecture');
+    assert.deepEqual(await longListShown(page), {
+      rows: 100,
+      first: 'Student 001',
+      last: 'Student 100',
+      inOrder: true,
+      more: 'Showing 100 of 130 students Show 30 more',
+      announced: '',
+      focus: null,
+      shown: null,
+    });
+    await page.locator('#student-more').scrollIntoViewIfNeeded();
+    await screenshot('long-list-more-1280px');
+
+    await page.getByRole('link', { name: 'Show 30 more' }).click();
+    await page.waitForURL((url) => url.searchParams.get('shown') === '200');
+    await page.locator('#student-row-130').waitFor();
+    await settled(page);
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Student 101');
+    const opened = { rows: 130, first: 'Student 001', last: 'Student 130', inOrder: true, more: null, announced: 'Showing 130 of 130 students', focus: 'Student 101', shown: '200' };
+    assert.deepEqual(await longListShown(page), opened);
+    // The pushed address is the link's own, with the ltik: a reload shows the same rows.
+    assert.equal(new URL(page.url()).searchParams.get('ltik'), ltik);
+    assert.equal(await page.locator('tr.student-row[data-user-id="student-101"] .student-card').isVisible(), true, 'the focused row shows its card');
+    await screenshot('long-list-opened-1280px');
+
+    // The 60-second refresh of the figures leaves the rows the reader opened.
+    const refreshed = page.waitForResponse((r) => r.request().headers()['hx-target'] === 'overview-figures');
+    await page.clock.runFor(61_000);
+    await refreshed;
+    await settled(page);
+    assert.equal(await page.locator('#student-list tr.student-row').count(), 130);
+
+    await page.reload();
+    await settled(page);
+    assert.deepEqual(await longListShown(page), { ...opened, announced: '', focus: null });
+    // Sorting starts again at the first 100, in the new order, and leaves `shown` out of the address.
+    await page.locator('#sort-name').click();
+    await page.waitForURL((url) => url.searchParams.get('dir') === 'desc');
+    await settled(page);
+    const sorted = await longListShown(page);
+    assert.deepEqual(
+      { rows: sorted.rows, first: sorted.first, last: sorted.last, more: sorted.more, shown: sorted.shown },
+      { rows: 100, first: 'Student 130', last: 'Student 031', more: 'Showing 100 of 130 students Show 30 more', shown: null },
+    );
+  });
+
+  browser.it('takes a keyboard user to "Show 30 more" with Tab, and Enter puts the focus on the first new row', async ({ page, screenshot }) => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    await openLongCourse(page, 'Keyboard Lecture');
+    await tabUntil(page, '"Show 30 more"', (f) => f.text === 'Show 30 more', 160);
+    await screenshot('long-list-more-focused-360px');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('shown') === '200');
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Student 101');
+    await settled(page);
+    const shown = await longListShown(page);
+    assert.deepEqual(
+      { rows: shown.rows, inOrder: shown.inOrder, more: shown.more, announced: shown.announced, focus: shown.focus, ring: (await focused(page)).ring },
+      { rows: 130, inOrder: true, more: null, announced: 'Showing 130 of 130 students', focus: 'Student 101', ring: true },
+    );
+    // Tab goes on from there to the next student.
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).text, 'Student 102');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360);
+    await screenshot('long-list-opened-360px');
   });
 });

@@ -3,7 +3,7 @@
  * and groups from the test LMS, statements POSTed to /xapi/statements) in a course in Oslo time:
  * the full page and each region htmx asks for, the figures against /api/overview's, the group
  * filter, the search, the orders, the links that keep working without JavaScript, the empty
- * course, the Norwegian page and every refusal.
+ * course, the Norwegian page, every refusal, and the paging of a long list ("Show 100 more").
  */
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
@@ -13,6 +13,7 @@ import type { OverviewReport } from '../../src/reports/index.js';
 import { BACKEND } from '../support/databases.js';
 import { ltikOf } from '../support/lti-world.js';
 import { overviewWorld, type OverviewWorld } from '../support/overview-world.js';
+import { students } from '../support/roster-members.js';
 import { CLAIMS, DEFAULT_CONTEXT, ROLES, type ContextClaim } from '../support/test-platform.js';
 import { learner } from '../support/xapi-world.js';
 
@@ -420,5 +421,139 @@ describe(`the Activity Overview page (${BACKEND})`, function () {
       statuses.push(`${learnerAnswer.status} ${otherAnswer.status}`);
     }
     assert.deepEqual(statuses, variants.map(() => '403 403'));
+  });
+
+  describe('a list longer than 100 students', () => {
+    /** `student-001`…`student-<to>`, as the report's name order lists them ("Student 001" by family name "001"). */
+    const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `student-${String(from + i).padStart(3, '0')}`);
+    let courses = 0;
+    /** A course of its own with 130 students (and `groups`), its teacher's ltik. */
+    const longCourse = (groups?: { id: string; name: string; members: string[] }[]) => {
+      courses += 1;
+      const course: ContextClaim = { ...DEFAULT_CONTEXT, id: `page-long-${courses}`, title: 'Big Lecture' };
+      return o.openCourse(course, students(130), { timezone: ZONE, ...(groups ? { groups } : {}) }).then((token) => ({ course, token }));
+    };
+    /** The "Show more" row: its line, and its link's text and attributes; null when there is none. */
+    const control = (html: string) => {
+      const rows = [...html.matchAll(/<tr id="student-more" class="student-more">\s*<td colspan="5"><span class="more-shown">([^<]*)<\/span> <a ([^>]*)>([^<]*)<\/a><\/td>\s*<\/tr>/g)];
+      assert.ok(rows.length <= 1 && rows.length === (html.match(/id="student-more"/g) ?? []).length, 'at most one control, whole');
+      const [m] = rows;
+      return m ? { shown: decode(m[1]!), link: attributes(m[2]!), text: decode(m[3]!) } : null;
+    };
+    const problem = (html: string) => decode(/<h1 id="problem-title">([^<]*)<\/h1>\s*<p>([^<]*)<\/p>/.exec(html)?.slice(1).join(' | ') ?? '');
+
+    it('renders the first 100 rows and "Show 30 more"; shown=130 all of them; htmx gets only rows 101–130, which the full page renders alike', async () => {
+      const { token } = await longCourse();
+      const first = await get('/reports/overview', token).expect(200);
+      const q = `ltik=${encodeURIComponent(token)}`;
+      assert.deepEqual(
+        { rows: userIds(first.text), control: control(first.text) },
+        {
+          rows: ids(1, 100),
+          control: {
+            shown: 'Showing 100 of 130 students',
+            link: {
+              class: 'more-link',
+              href: `/reports/overview?${q}&shown=200#student-row-101`,
+              'hx-get': '/reports/overview?shown=200',
+              'hx-target': '#student-more',
+              'hx-swap': 'outerHTML',
+              'hx-select': 'unset',
+              'hx-push-url': `/reports/overview?${q}&shown=200`,
+              'data-focus': 'student-row-101',
+              'data-announce': 'Showing 130 of 130 students',
+            },
+            text: 'Show 30 more',
+          },
+        },
+      );
+      // The live region the announcement goes to is on the page, empty, outside the rows htmx replaces.
+      assert.ok(first.text.includes('</table>\n<p id="student-list-announce" class="visually-hidden" role="status"></p>'));
+
+      const all = await get('/reports/overview?shown=130', token).expect(200);
+      assert.deepEqual({ rows: userIds(all.text), control: control(all.text) }, { rows: ids(1, 130), control: null });
+
+      // What "Show 30 more" asks for with htmx: rows 101–130 alone, no control after them.
+      const more = await get('/reports/overview?shown=200', token, htmx('student-more')).expect(200);
+      assert.deepEqual(
+        { rows: userIds(more.text), control: control(more.text), vary: more.headers.vary, table: /<table|<thead|list-count/.test(more.text) },
+        { rows: ids(101, 130), control: null, vary: 'HX-Request, HX-Target, Accept-Encoding', table: false },
+      );
+      assert.match(more.text, /^ {4}<tr class="student-row" data-user-id="student-101"[^>]* id="student-row-101">/);
+      // The page without JavaScript follows the link (the ltik in the query) to all 130 rows, the
+      // same rows 101–130 as htmx's region, in the tbody; and the first page holds its own region.
+      const plain = await get(`/reports/overview?${q}&shown=200`, null).expect(200);
+      assert.deepEqual(userIds(plain.text), ids(1, 130));
+      assert.ok(plain.text.includes(`${more.text}  </tbody>`), 'the full page renders the region htmx gets');
+      const firstMore = await get('/reports/overview', token, htmx('student-more')).expect(200);
+      assert.deepEqual(userIds(firstMore.text), ids(1, 100));
+      assert.ok(first.text.includes(`${firstMore.text}  </tbody>`));
+      // The list region (search, sorting) is the first 100 rows again, with the control.
+      const list = await get('/reports/overview?shown=200', token, htmx('student-list')).expect(200);
+      assert.deepEqual(userIds(list.text), ids(1, 130));
+      assert.deepEqual(userIds((await get('/reports/overview', token, htmx('student-list')).expect(200)).text), ids(1, 100));
+    });
+
+    it('sorts, searches and filters the whole list, then shows its first 100; the order, the search and the group start again at 100', async () => {
+      const { course, token } = await longCourse([{ id: 'big', name: 'Big group', members: ids(1, 110) }]);
+      await o.send(course.id, [['student-125', 'visit', o.at(today, 0, '09:00', ZONE)]]);
+      // By name, Student 120 is row 120: not on the first page, the 20th row "Show 30 more" adds.
+      assert.ok(!userIds((await get('/reports/overview', token).expect(200)).text).includes('student-120'));
+      assert.equal(userIds((await get('/reports/overview?shown=200', token, htmx('student-more')).expect(200)).text)[19], 'student-120');
+      // Sorted the other way it is row 11; by total duration Student 125, the only visitor, comes first.
+      const desc = await get('/reports/overview?sort=name&dir=desc', token).expect(200);
+      assert.deepEqual(userIds(desc.text), ids(31, 130).reverse());
+      const byTotal = await get('/reports/overview?sort=total&dir=desc', token).expect(200);
+      assert.deepEqual(userIds(byTotal.text), ['student-125', ...ids(1, 99)]);
+      assert.equal(control(byTotal.text)?.link['hx-get'], '/reports/overview?sort=total&dir=desc&shown=200');
+      // A search finds row 120 as well as row 12, on the first page.
+      const found = await get('/reports/overview?q=12', token).expect(200);
+      assert.deepEqual({ rows: userIds(found.text), control: control(found.text) }, { rows: ['student-012', 'student-112', ...ids(120, 129)], control: null });
+      // A group of 110: its first 100, "Show 10 more" in the group.
+      const group = encodeURIComponent('lti-gs:big');
+      const inGroup = await get(`/reports/overview?group=${group}`, token).expect(200);
+      assert.deepEqual(
+        { rows: userIds(inGroup.text), shown: control(inGroup.text)?.shown, text: control(inGroup.text)?.text, hxGet: control(inGroup.text)?.link['hx-get'] },
+        { rows: ids(1, 100), shown: 'Showing 100 of 110 students', text: 'Show 10 more', hxGet: `/reports/overview?group=${group}&shown=200` },
+      );
+      // With 200 shown, nothing on the page asks for the list with `shown`: sorting, searching and the
+      // group filter go back to the first 100; the 60-second refresh asks for the figures only.
+      const shown = await get('/reports/overview?shown=200&sort=total&dir=desc', token).expect(200);
+      assert.equal(userIds(shown.text).length, 130);
+      assert.deepEqual(
+        { shownParameter: shown.text.includes('shown'), refresh: decode(only(shown.text, /<div id="overview-figures" class="overview-figures" hx-get="([^"]*)"/)[1]!) },
+        { shownParameter: false, refresh: '/reports/overview' },
+      );
+      assert.ok(!(await get('/reports/overview', token, htmx('overview-figures')).expect(200)).text.includes('student-row'));
+    });
+
+    it('refuses a shown that is not a whole number from 1 to 100000, naming it', async () => {
+      const { token } = await longCourse();
+      const refusals: Record<string, string> = {};
+      for (const query of ['shown=0', 'shown=-1', 'shown=1.5', 'shown=abc', 'shown=', 'shown=100001', 'shown=1000000', 'shown=1&shown=2']) {
+        const res = await get(`/reports/overview?${query}`, token).expect(400);
+        assert.ok(!res.text.includes('student-row'));
+        refusals[query] = problem(res.text);
+      }
+      const refused = (problem: string) =>
+        `This address is not valid | ${en.t('overview.error.badQuery.text', { problem: `shown: ${problem}` })}`;
+      const range = refused('a whole number from 1 to 100000');
+      assert.deepEqual(refusals, {
+        'shown=0': range,
+        'shown=-1': range,
+        'shown=1.5': range,
+        'shown=abc': range,
+        'shown=': range,
+        'shown=100001': range,
+        'shown=1000000': range,
+        'shown=1&shown=2': refused('Invalid input: expected string, received array'),
+      });
+      // Whatever a whole number asks for beyond the list, the list is all there is.
+      assert.deepEqual(userIds((await get('/reports/overview?shown=100000', token).expect(200)).text), ids(1, 130));
+      assert.deepEqual(userIds((await get('/reports/overview?shown=1', token).expect(200)).text), ['student-001']);
+      // htmx's "Show more" with a bad number gets the problem in #main, as any htmx request does.
+      const htmxBad = await get('/reports/overview?shown=0', token, htmx('student-more')).expect(400);
+      assert.equal(htmxBad.headers['hx-retarget'], '#main');
+    });
   });
 });

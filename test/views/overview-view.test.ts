@@ -1,14 +1,14 @@
 /**
  * The overview page's pure parts: the list's orders (ties in name order, students without the
- * figure last both ways), the small bars' geometry and tooltips, and what the page data makes of
- * a report's groups, empty lists and the empty course.
+ * figure last both ways), the small bars' geometry and tooltips, what the page data makes of
+ * a report's groups, empty lists and the empty course, and the list's paging ("Show 100 more").
  */
 import assert from 'node:assert/strict';
 import { localeFormat } from '../../src/i18n/index.js';
 import type { OverviewListRow, StudentDay } from '../../src/metrics/index.js';
 import type { OverviewReport } from '../../src/reports/index.js';
 import { sortStudentList } from '../../src/views/overview-sort.js';
-import { overviewPageData, type OverviewPageOptions } from '../../src/views/overview-view.js';
+import { overviewPageData, type MoreControl, type OverviewPageOptions } from '../../src/views/overview-view.js';
 import { studentWeekBars, WEEK_BARS, weekBarsScale } from '../../src/views/student-week-bars.js';
 
 const DAYS = ['2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09'];
@@ -92,6 +92,7 @@ describe('the overview page data', () => {
     q: '',
     sort: 'name',
     dir: 'asc',
+    shown: 100,
     now: new Date('2026-03-09T12:00:00Z'),
     launchTitle: null,
     roster: { students: 0, syncedAt: null, error: null },
@@ -139,5 +140,80 @@ describe('the overview page data', () => {
     });
     assert.equal(overviewPageData(report({ averageVisitSeconds: 60 }), en, options).figures.empty, null);
     assert.equal(overviewPageData(report({ group: { id: 'g', name: 'G', setName: null } }), en, options).figures.empty, null, 'a quiet group is not an empty course');
+  });
+
+  describe('paging the list', () => {
+    // 1,250 students in name order s0001…s1250; s1200 alone has the longest day, beyond the first rows.
+    const long = Array.from({ length: 1250 }, (_, i) => {
+      const id = `s${String(i + 1).padStart(4, '0')}`;
+      return { ...row(id, 0, 0, null), last7Days: week(i === 0 ? { 6: 3600 } : i === 1199 ? { 6: 7200 } : {}) };
+    });
+    const longReport = report({ list: long, students: { active7d: 2, total: 1250 } });
+    const nb = localeFormat('nb', 'UTC');
+    const paged = (shown: number, over: Partial<OverviewPageOptions> = {}, i18n = en) => {
+      const { list } = overviewPageData(longReport, i18n, { ...options, shown, ...over });
+      return { before: list.rows.map((r) => r.userId), more: list.more.rows.map((r) => r.userId), next: list.more.next };
+    };
+    const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `s${String(from + i).padStart(4, '0')}`);
+    const control = (shown: number, more: number, next: number, i18n = en, query = ''): MoreControl => ({
+      shownText: i18n.t('students.showing', { shown, total: 1250 }),
+      text: i18n.t('students.showMore', { count: more }),
+      href: `/reports/overview?ltik=tok${query}&shown=${next}#student-row-${shown + 1}`,
+      hxGet: `/reports/overview?${query.slice(1)}${query ? '&' : ''}shown=${next}`,
+      pushUrl: `/reports/overview?ltik=tok${query}&shown=${next}`,
+      focusId: `student-row-${shown + 1}`,
+      announce: i18n.t('students.showing', { shown: Math.min(next, 1250), total: 1250 }),
+    });
+
+    it('renders the first 100 rows as the last step, with "Show 100 more" to the next 100', () => {
+      assert.deepEqual(paged(100), { before: [], more: ids(1, 100), next: control(100, 100, 200) });
+      // One step on: the earlier rows, then the step "Show more" asked for (rows 101–200).
+      assert.deepEqual(paged(200), { before: ids(1, 100), more: ids(101, 200), next: control(200, 100, 300) });
+      // The last step shows what remains, and nothing follows it.
+      assert.deepEqual(paged(1200), { before: ids(1, 1100), more: ids(1101, 1200), next: control(1200, 50, 1300) });
+      assert.deepEqual(paged(1300), { before: ids(1, 1200), more: ids(1201, 1250), next: null });
+      assert.deepEqual(paged(100_000), { before: ids(1, 1250), more: [], next: null });
+      // An address with a number of its own: the step is the rows since the 100 before it.
+      assert.deepEqual(paged(30), { before: [], more: ids(1, 30), next: control(30, 100, 130) });
+      assert.deepEqual(paged(130), { before: ids(1, 30), more: ids(31, 130), next: control(130, 100, 230) });
+    });
+
+    it("says it in the reader's words and numbers, and keeps the group, the search and the order in the control's addresses", () => {
+      const texts = (i18n: typeof en, shown: number) => {
+        const next = paged(shown, {}, i18n).next!;
+        return [next.shownText, next.text, next.announce];
+      };
+      assert.deepEqual(
+        { en: [texts(en, 100), texts(en, 1200)], nb: [texts(nb, 100), texts(nb, 1200)] },
+        {
+          en: [
+            ['Showing 100 of 1,250 students', 'Show 100 more', 'Showing 200 of 1,250 students'],
+            ['Showing 1,200 of 1,250 students', 'Show 50 more', 'Showing 1,250 of 1,250 students'],
+          ],
+          nb: [
+            ['Viser 100 av 1\u00a0250 studenter', 'Vis 100 til', 'Viser 200 av 1\u00a0250 studenter'],
+            ['Viser 1\u00a0200 av 1\u00a0250 studenter', 'Vis 50 til', 'Viser 1\u00a0250 av 1\u00a0250 studenter'],
+          ],
+        },
+      );
+      // The search and the order (the report has already narrowed the list by the search).
+      assert.deepEqual(paged(100, { q: 's0', sort: 'total', dir: 'asc' }).next, control(100, 100, 200, en, '&q=s0&sort=total&dir=asc'));
+    });
+
+    it("draws every row's bars on the whole list's scale, however many rows are shown", () => {
+      const first = (shown: number) => overviewPageData(longReport, en, { ...options, shown }).list;
+      const bars = (list: ReturnType<typeof first>) => [...list.rows, ...list.more.rows].find((r) => r.userId === 's0001')!.week.map((b) => [b.y, b.height]);
+      // s0001's hour is half of s1200's two hours, which is not shown until row 1,200.
+      assert.deepEqual(bars(first(100)), [[24, 0], [24, 0], [24, 0], [24, 0], [24, 0], [24, 0], [12, 12]]);
+      assert.deepEqual(bars(first(1250)), bars(first(100)));
+      assert.deepEqual(
+        [...first(1250).rows, ...first(1250).more.rows].slice(0, 3).map((r) => [r.rowId, r.cardId]),
+        [
+          ['student-row-1', 'student-card-0'],
+          ['student-row-2', 'student-card-1'],
+          ['student-row-3', 'student-card-2'],
+        ],
+      );
+    });
   });
 });
