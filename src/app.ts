@@ -9,9 +9,13 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Lti } from './lti/provider.js';
 import type { Database } from './models/database.js';
+import { httpMetrics } from './observability/http-metrics.js';
+import { createReadiness, type Readiness } from './observability/readiness.js';
+import { createTelemetry, type Telemetry } from './observability/telemetry.js';
 import { routes } from './routes/index.js';
 import type { IngestSettings } from './routes/xapi-statements.js';
 import { errorHandler, notFound } from './routes/http-error.js';
+import { frameForCourseSession, securityHeaders } from './routes/security-headers.js';
 
 // Like the migrations, static files stay in src/ and resolve from src/ and dist/ alike.
 export const PUBLIC_DIR = fileURLToPath(new URL('../src/views/public/', import.meta.url));
@@ -27,6 +31,15 @@ export interface AppDeps {
   ingest?: IngestSettings;
   /** The clock of course activity and changes (tests freeze it). */
   now?: () => Date;
+  /** What /metrics shows; a new one when absent. */
+  telemetry?: Telemetry;
+  /**
+   * What /readyz reports besides the database; absent, the start-up is taken as done (an app
+   * built directly, as tests do, is built on a migrated database). server.ts passes its own.
+   */
+  readiness?: Readiness;
+  /** METRICS_TOKEN: opens /metrics besides the admin token. */
+  metricsToken?: string | undefined;
 }
 
 // htmx is served from our own origin (no CDN), straight from its npm package.
@@ -49,10 +62,12 @@ const VENDOR_FILES: Record<string, string> = {
 // A caller's request id is kept when it is a sane token, so logs join up across a proxy.
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
-export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now = () => new Date() }: AppDeps): Express {
+export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now = () => new Date(), telemetry = createTelemetry({ db }), readiness = createReadiness({ started: true }), metricsToken }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // First, so that a request's time includes every other middleware.
+  app.use(httpMetrics(telemetry));
   app.use(
     pinoHttp({
       logger,
@@ -63,7 +78,7 @@ export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now 
         return id;
       },
       // Health probes every few seconds would drown the log.
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       // One line per request: what was asked and how it ended; headers stay out of the log.
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
@@ -80,15 +95,14 @@ export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now 
   // exposure: the secret on the page (the ltik) is never sent by the browser on its own (no
   // cookie), so no third party can make it answer chosen inputs beside it.
   app.use(compression());
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-    next();
-  });
+  // CSP, framing, nosniff and referrer policy of every response, by its kind (security-headers.ts).
+  app.use(securityHeaders());
   app.get('/static/vendor/htmx.min.js', (_req, res) => res.sendFile(HTMX, { maxAge: '1d' }));
   for (const [name, file] of Object.entries(VENDOR_FILES)) app.get(`/static/vendor/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
-  app.use(routes({ db, lti, adminToken, publicUrl, now, ingest }));
+  // The course pages (and their problem pages) may be framed by the platform of their ltik.
+  app.use(['/reports', '/groups'], frameForCourseSession(db, lti.ltiKey));
+  app.use(routes({ db, lti, adminToken, publicUrl, now, ingest, telemetry, readiness, metricsToken }));
   app.use(notFound);
   app.use(errorHandler);
   return app;

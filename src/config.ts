@@ -16,6 +16,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Admin API token; undefined means "generate one into dataDir on first start". */
   readonly adminToken: string | undefined;
+  /** A token that opens /metrics only (the admin token opens it too); undefined: the admin token alone. */
+  readonly metricsToken: string | undefined;
   /** ltijs encryption key; undefined means "generate one into dataDir on first start". */
   readonly ltiKey: string | undefined;
   /** Default IANA time zone of courses. */
@@ -34,6 +36,8 @@ export interface Config {
   readonly ingestMaxBytes: number;
   /** Requests a minute one ingest credential may make (a token bucket; 0: no limit). */
   readonly ingestRatePerMinute: number;
+  /** Raw events older than this many days are pruned (the daily figures stay); undefined: kept forever. */
+  readonly retentionDays: number | undefined;
   readonly logLevel: LogLevel;
 }
 
@@ -108,6 +112,7 @@ const variables = {
   DATA_DIR: { schema: z.string().min(1), allowed: 'a folder path' },
   DATABASE_URL: { schema: postgresUrl, allowed: 'a postgres:// or postgresql:// connection URL', secret: true },
   ADMIN_TOKEN: { schema: z.string().regex(/^[\x21-\x7e]{16,}$/), allowed: 'at least 16 printable characters without spaces', secret: true },
+  METRICS_TOKEN: { schema: z.string().regex(/^[\x21-\x7e]{16,}$/), allowed: 'at least 16 printable characters without spaces', secret: true },
   LTI_KEY: { schema: z.string().min(32), allowed: 'at least 32 characters', secret: true },
   TIMEZONE: { schema: timeZone, allowed: 'an IANA time zone such as UTC or Europe/Oslo' },
   VISIT_TIMEOUT_MINUTES: { schema: integer(5, 240), allowed: 'a whole number of minutes from 5 to 240' },
@@ -117,6 +122,7 @@ const variables = {
   CANVAS_GROUP_ROSTERS: { schema: booleanWord, allowed: 'true or false' },
   INGEST_MAX_BYTES: { schema: integer(1024, 1073741824), allowed: 'a whole number of bytes from 1024 to 1073741824' },
   INGEST_RATE_PER_MINUTE: { schema: integer(0, 1000000), allowed: 'a whole number of requests a minute from 0 (no limit) to 1000000' },
+  RETENTION_DAYS: { schema: integer(1, 36500), allowed: 'a whole number of days from 1 to 36500, or unset to keep raw events forever' },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     allowed: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -156,6 +162,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir: path.resolve(cwd, read(env, 'DATA_DIR') ?? 'data'),
     databaseUrl: read(env, 'DATABASE_URL'),
     adminToken: read(env, 'ADMIN_TOKEN'),
+    metricsToken: read(env, 'METRICS_TOKEN'),
     ltiKey: read(env, 'LTI_KEY'),
     timezone: read(env, 'TIMEZONE') ?? 'UTC',
     visitTimeoutMinutes,
@@ -165,6 +172,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     canvasGroupRosters: read(env, 'CANVAS_GROUP_ROSTERS') ?? false,
     ingestMaxBytes: read(env, 'INGEST_MAX_BYTES') ?? 5_242_880,
     ingestRatePerMinute: read(env, 'INGEST_RATE_PER_MINUTE') ?? 600,
+    retentionDays: read(env, 'RETENTION_DAYS'),
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
   });
 }

@@ -10,15 +10,20 @@ import type { Config } from './config.js';
 import { createApp } from './app.js';
 import { ADMIN_TOKEN_FILE, LTI_KEY_FILE, lockDataDir, storedSecret } from './data-dir.js';
 import { rebuildIfSettingsChanged } from './ingest/rebuild.js';
+import { startPruneJob } from './ingest/retention.js';
 import { createLti } from './lti/provider.js';
 import { startRosterRefresher } from './lti/roster-refresher.js';
 import type { Database } from './models/database.js';
 import { migrate } from './models/migrate.js';
 import { openDatabase } from './models/open-database.js';
+import { createReadiness, type Readiness } from './observability/readiness.js';
+import { createTelemetry } from './observability/telemetry.js';
 
 export interface RunningServer {
   url: string;
   db: Database;
+  /** What /readyz reports; close() marks it draining before anything else. */
+  readiness: Readiness;
   /** Idempotent. */
   close(): Promise<void>;
 }
@@ -28,6 +33,7 @@ const DRAIN_MS = 10_000;
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const started = Date.now();
+  const readiness = createReadiness();
   const cleanups: Array<() => Promise<void> | void> = [];
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -37,18 +43,26 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const db = await openDatabase(config, logger);
     cleanups.push(() => db.close());
     const applied = await migrate(db);
+    readiness.markMigrated();
     logger.info({ database: db.kind, applied }, applied.length ? 'database migrated' : 'database schema is up to date');
     // Figures made with other settings (G, T, time zone, kind rules) are rebuilt before serving any.
     await rebuildIfSettingsChanged(db, config, logger);
+    readiness.markRebuilt();
+    const telemetry = createTelemetry({ db });
 
     const ltiKey = config.ltiKey ?? storedSecret(config.dataDir, LTI_KEY_FILE).value;
     const adminToken = config.adminToken ?? adminTokenFromDataDir(config.dataDir, logger);
     const lti = await createLti({ config, db, ltiKey, logger, rollup: config });
     cleanups.push(() => lti.close());
-    const refresher = startRosterRefresher({ db, lti, logger, config, rollup: config }, { intervalMinutes: config.rosterRefreshMinutes });
+    const refresher = startRosterRefresher({ db, lti, logger, config, rollup: config }, { intervalMinutes: config.rosterRefreshMinutes, onPass: telemetry.rosterPass });
     cleanups.push(() => refresher.stop());
+    // RETENTION_DAYS: raw events older than that are pruned hourly (src/ingest/retention.ts).
+    if (config.retentionDays !== undefined) {
+      const pruner = startPruneJob({ db, logger, retentionDays: config.retentionDays });
+      cleanups.push(() => pruner.stop());
+    }
 
-    const app = createApp({ db, lti, adminToken, logger, publicUrl: config.publicUrl, ingest: config });
+    const app = createApp({ db, lti, adminToken, logger, publicUrl: config.publicUrl, ingest: config, telemetry, readiness, metricsToken: config.metricsToken });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -64,7 +78,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return {
       url: `http://127.0.0.1:${port}`,
       db,
-      close: () => (closing ??= closeAll()),
+      readiness,
+      close: () => {
+        // At once, before the listener closes: a balancer probing /readyz stops sending now.
+        readiness.markDraining();
+        return (closing ??= closeAll());
+      },
     };
   } catch (err) {
     await closeAll();

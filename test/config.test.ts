@@ -21,6 +21,7 @@ describe('configuration', () => {
       dataDir: '/srv/coursepulse/data',
       databaseUrl: undefined,
       adminToken: undefined,
+      metricsToken: undefined,
       ltiKey: undefined,
       timezone: 'UTC',
       visitTimeoutMinutes: 30,
@@ -30,6 +31,7 @@ describe('configuration', () => {
       canvasGroupRosters: false,
       ingestMaxBytes: 5242880,
       ingestRatePerMinute: 600,
+      retentionDays: undefined,
       logLevel: 'info',
     });
   });
@@ -42,6 +44,7 @@ describe('configuration', () => {
         DATA_DIR: '/var/lib/coursepulse',
         DATABASE_URL: 'postgres://pulse@db.example.edu/pulse',
         ADMIN_TOKEN: 'a-long-admin-token-1234',
+        METRICS_TOKEN: 'a-long-metrics-token-5678',
         LTI_KEY: 'k'.repeat(40),
         TIMEZONE: 'Europe/Oslo',
         VISIT_TIMEOUT_MINUTES: '45',
@@ -51,6 +54,7 @@ describe('configuration', () => {
         CANVAS_GROUP_ROSTERS: 'yes',
         INGEST_MAX_BYTES: '1048576',
         INGEST_RATE_PER_MINUTE: '0',
+        RETENTION_DAYS: '400',
         LOG_LEVEL: 'debug',
       },
       cwd,
@@ -61,6 +65,7 @@ describe('configuration', () => {
       dataDir: '/var/lib/coursepulse',
       databaseUrl: 'postgres://pulse@db.example.edu/pulse',
       adminToken: 'a-long-admin-token-1234',
+      metricsToken: 'a-long-metrics-token-5678',
       ltiKey: 'k'.repeat(40),
       timezone: 'Europe/Oslo',
       visitTimeoutMinutes: 45,
@@ -70,6 +75,7 @@ describe('configuration', () => {
       canvasGroupRosters: true,
       ingestMaxBytes: 1048576,
       ingestRatePerMinute: 0,
+      retentionDays: 400,
       logLevel: 'debug',
     });
     assert.ok(Object.isFrozen(config));
@@ -103,6 +109,7 @@ describe('configuration', () => {
       'Configuration error: DATABASE_URL=(hidden) is not allowed; expected a postgres:// or postgresql:// connection URL.',
     ],
     [{ ADMIN_TOKEN: 'short' }, 'Configuration error: ADMIN_TOKEN=(hidden) is not allowed; expected at least 16 printable characters without spaces.'],
+    [{ METRICS_TOKEN: 'short' }, 'Configuration error: METRICS_TOKEN=(hidden) is not allowed; expected at least 16 printable characters without spaces.'],
     [{ LTI_KEY: 'short' }, 'Configuration error: LTI_KEY=(hidden) is not allowed; expected at least 32 characters.'],
     [{ TIMEZONE: 'Mars/Olympus' }, 'Configuration error: TIMEZONE="Mars/Olympus" is not allowed; expected an IANA time zone such as UTC or Europe/Oslo.'],
     [{ VISIT_TIMEOUT_MINUTES: '4' }, 'Configuration error: VISIT_TIMEOUT_MINUTES="4" is not allowed; expected a whole number of minutes from 5 to 240.'],
@@ -113,6 +120,7 @@ describe('configuration', () => {
     ],
     [{ LTI_AUTO_ACTIVATE: 'maybe' }, 'Configuration error: LTI_AUTO_ACTIVATE="maybe" is not allowed; expected true or false.'],
     [{ ROSTER_REFRESH_MINUTES: '0' }, 'Configuration error: ROSTER_REFRESH_MINUTES="0" is not allowed; expected a whole number of minutes from 1 to 1440.'],
+    [{ RETENTION_DAYS: '0' }, 'Configuration error: RETENTION_DAYS="0" is not allowed; expected a whole number of days from 1 to 36500, or unset to keep raw events forever.'],
     [{ LOG_LEVEL: 'loud' }, 'Configuration error: LOG_LEVEL="loud" is not allowed; expected one of fatal, error, warn, info, debug, trace, silent.'],
   ];
   for (const [env, message] of refusals) {

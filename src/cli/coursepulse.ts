@@ -9,8 +9,13 @@ import { ADMIN_TOKEN_FILE, readStoredSecret } from '../data-dir.js';
 import type { PlatformSummary } from '../lti/platforms.js';
 import { canvasDeveloperKeyJson, publicUrlProblem } from '../lti/tool-configuration.js';
 import { DEFAULT_IMPORT_BATCH } from '../ingest/import-statements.js';
+import { backupCommand } from './backup-command.js';
+import { eraseCommand } from './erase-command.js';
+import { auditCommand } from './audit-command.js';
 import { importCommand } from './import-command.js';
+import { pruneCommand } from './prune-command.js';
 import { rebuildCommand } from './rebuild-command.js';
+import { restoreCommand } from './restore-command.js';
 
 const USAGE = `Usage: coursepulse <command> [options]
 
@@ -26,6 +31,9 @@ Commands:
                                      make an xAPI/Caliper credential for a platform (the secret is shown once)
   credentials list [--platform ID]   the credentials (never their secrets)
   credentials revoke <key>           stop accepting activity sent with a credential
+  audit [--platform ID [--course ID] [--student ID]] [--since TIME] [--until TIME] [--limit N] [--cursor C]
+                                     who viewed which course's and student's reports, when (newest first;
+                                     TIME as ISO 8601, e.g. 2026-03-01T00:00:00Z; --limit up to 1000, default 100)
   lti-config --url PUBLIC_URL [--new-window]
                                      print the Canvas developer key JSON (LTI Key, "Paste JSON")
                                      for CoursePulse at PUBLIC_URL; --new-window opens it in a new tab
@@ -39,6 +47,15 @@ Commands:
                                      embedded database, the server stopped); resumable (run it again after a stop),
                                      idempotent; --batch-size statements per transaction (default 4000);
                                      --again imports a file that was imported to its end already
+  backup <file> [--force]            copy the embedded database (DATA_DIR) into one compressed file, with the server
+                                     stopped; --force overwrites the file (with DATABASE_URL: prints the pg_dump commands)
+  restore <file> [--force]           make a backup the embedded database of DATA_DIR, with the server stopped; the file is
+                                     checked first; --force replaces an existing database, which is kept renamed beside it
+  prune                              delete raw events older than RETENTION_DAYS now (the server does it hourly); the
+                                     visits and days stay
+  erase --platform ID --user USER_ID [--yes]
+                                     erase a person (GDPR): their events, figures, roster and group rows, on the database
+                                     of DATA_DIR / DATABASE_URL; shows what goes and asks first unless --yes
   help                               this text
 
 Options:
@@ -86,6 +103,15 @@ const OPTIONS = {
   remap: { type: 'boolean', default: false },
   'batch-size': { type: 'string' },
   again: { type: 'boolean', default: false },
+  course: { type: 'string' },
+  student: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  limit: { type: 'string' },
+  cursor: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  user: { type: 'string' },
+  yes: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -287,6 +313,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       await credentialsCommand(action, rest, values, io);
       return 0;
     }
+    if (command === 'audit') {
+      if (positionals.length > 1) throw new UsageError(`audit takes no arguments (got "${positionals.slice(1).join(' ')}"); filter with --platform, --course, --student, --since, --until`);
+      const { platform, course, student, since, until, limit, cursor, json } = values;
+      await auditCommand({ platform, course, student, since, until, limit, cursor, json }, connection(values, io), io.out, columns);
+      return 0;
+    }
     if (command === 'import') {
       const files = positionals.slice(1);
       if (files.length !== 1) throw new UsageError(`import takes one file (got ${files.length ? `"${files.join(' ')}"` : 'none'})`);
@@ -302,6 +334,21 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (command === 'rebuild') {
       if (positionals.length > 1) throw new UsageError(`rebuild takes no arguments (got "${positionals.slice(1).join(' ')}")`);
       return await rebuildCommand({ remap: values.remap }, io);
+    }
+    if (command === 'backup' || command === 'restore') {
+      const files = positionals.slice(1);
+      if (files.length !== 1) throw new UsageError(`${command} takes one file (got ${files.length ? `"${files.join(' ')}"` : 'none'})`);
+      const run = command === 'backup' ? backupCommand : restoreCommand;
+      return await run({ file: path.resolve(io.cwd, files[0]!), force: values.force }, io);
+    }
+    if (command === 'prune') {
+      if (positionals.length > 1) throw new UsageError(`prune takes no arguments (got "${positionals.slice(1).join(' ')}")`);
+      return await pruneCommand({}, io);
+    }
+    if (command === 'erase') {
+      if (positionals.length > 1) throw new UsageError(`erase takes no arguments (got "${positionals.slice(1).join(' ')}"); name the person with --platform and --user`);
+      required(values, ['platform', 'user']);
+      return await eraseCommand({ platformId: values.platform!, userId: values.user!, yes: values.yes }, io);
     }
     if (command === 'lti-config') {
       ltiConfigCommand(positionals.slice(1), values, io);

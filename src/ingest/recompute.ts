@@ -26,6 +26,7 @@ import { replaceStudentRollups, type DayRow, type VisitRow } from '../models/rep
 import { countedEventEdges } from '../models/counted-event-edges.js';
 import { courseStudentIds } from '../models/course-students.js';
 import { refreshCourseDays } from '../models/refresh-course-days.js';
+import { readRetentionHorizon } from '../models/retention-horizon.js';
 import { countedEventsOf } from '../models/student-events.js';
 import { uniqueStudentKeys, type StudentKey } from '../models/student-key.js';
 import { matchPerson } from './person-reference.js';
@@ -53,6 +54,8 @@ interface Window {
   timezone: string;
   from: number | null;
   to: number | null;
+  /** The start of the course's first local day after the retention horizon: nothing before it is recomputed. */
+  floor: number | null;
 }
 
 const dayStartOf = (at: number, timezone: string): number => localDayStart(localDay(at, timezone), timezone);
@@ -77,14 +80,16 @@ async function widenToWholeVisits(tx: Queryable, platformId: string, windows: Wi
   const g = settings.visitTimeoutMinutes * 60_000;
   let open = windows.filter((w) => w.from !== null && w.to !== null);
   while (open.length > 0) {
+    // A window never grows below its floor (the retention horizon): the events there may be pruned.
+    // A probe there is empty (from = to), so the probe index stays two per window.
     const probes = open.flatMap((w) => [
-      { contextId: w.contextId, userId: w.userId, from: new Date(w.from! - g), to: new Date(w.from!) },
+      { contextId: w.contextId, userId: w.userId, from: new Date(Math.max(w.from! - g, w.floor ?? -Infinity)), to: new Date(w.from!) },
       { contextId: w.contextId, userId: w.userId, from: new Date(w.to!), to: new Date(w.to! + g) },
     ]);
     const grew = new Set<Window>();
     for (const hit of await countedEventEdges(tx, platformId, probes)) {
       const w = open[Math.floor(hit.probe / 2)]!;
-      if (hit.probe % 2 === 0) w.from = dayStartOf(hit.earliest.getTime(), w.timezone);
+      if (hit.probe % 2 === 0) w.from = Math.max(dayStartOf(hit.earliest.getTime(), w.timezone), w.floor ?? -Infinity);
       else w.to = nextDayStartOf(hit.latest.getTime(), w.timezone);
       grew.add(w);
     }
@@ -99,7 +104,7 @@ function touchedWindows(touched: readonly TouchedStudent[], zones: Map<string, s
     if (!zones.has(t.contextId)) continue; // no such course: no rows to recompute
     const id = JSON.stringify([t.contextId, t.userId]);
     const at = t.at?.getTime();
-    const entry = byStudent.get(id) ?? { contextId: t.contextId, userId: t.userId, timezone: zones.get(t.contextId) ?? settings.timezone, from: null, to: null, lo: Infinity, hi: -Infinity, whole: false };
+    const entry = byStudent.get(id) ?? { contextId: t.contextId, userId: t.userId, timezone: zones.get(t.contextId) ?? settings.timezone, from: null, to: null, floor: null, lo: Infinity, hi: -Infinity, whole: false };
     if (at === undefined) entry.whole = true;
     else {
       entry.lo = Math.min(entry.lo, at);
@@ -108,8 +113,26 @@ function touchedWindows(touched: readonly TouchedStudent[], zones: Map<string, s
     byStudent.set(id, entry);
   }
   return [...byStudent.values()].map(({ contextId, userId, timezone, lo, hi, whole }) =>
-    whole ? { contextId, userId, timezone, from: null, to: null } : { contextId, userId, timezone, from: dayStartOf(lo, timezone), to: nextDayStartOf(hi, timezone) },
+    whole
+      ? { contextId, userId, timezone, from: null, to: null, floor: null }
+      : { contextId, userId, timezone, from: dayStartOf(lo, timezone), to: nextDayStartOf(hi, timezone), floor: null },
   );
+}
+
+/**
+ * Keeps the windows after the retention horizon (RETENTION_DAYS, retention.ts): events before it
+ * are pruned, so the figures of the days before it are kept as they were made and never
+ * rewritten. Each window starts at the earliest at its course's first whole local day after the
+ * horizon (the day the horizon falls in has lost part of its events); a window wholly before it
+ * is dropped — a late event that old changes nothing and is pruned in turn.
+ */
+function clampToHorizon(windows: Window[], horizon: number): Window[] {
+  return windows.flatMap((w) => {
+    const start = dayStartOf(horizon, w.timezone);
+    const floor = start === horizon ? horizon : nextDayStartOf(horizon, w.timezone);
+    if (w.to !== null && w.to <= floor) return [];
+    return [{ ...w, floor, from: w.from === null ? floor : Math.max(w.from, floor) }];
+  });
 }
 
 /**
@@ -145,6 +168,7 @@ export async function recomputeStudents(
   const byPlatform = new Map<string, TouchedStudent[]>();
   for (const t of touched) byPlatform.set(t.platformId, [...(byPlatform.get(t.platformId) ?? []), t]);
   let count = 0;
+  let horizon: Date | null | undefined;
   for (const [platformId, platformTouched] of [...byPlatform.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const contextIds = [...new Set(platformTouched.map((t) => t.contextId))];
     const known = held?.platformId === platformId ? held.zones : new Map<string, string | null>();
@@ -152,7 +176,9 @@ export async function recomputeStudents(
     const missing = contextIds.filter((c) => !known.has(c));
     await lockCourses(tx, platformId, missing);
     const zones = new Map([...known, ...(await courseTimezones(tx, platformId, missing))]);
-    const windows = touchedWindows(platformTouched, zones, settings);
+    // Read once per call, before any event is (under the lock retention-horizon.ts describes).
+    horizon ??= await readRetentionHorizon(tx);
+    const windows = horizon === null ? touchedWindows(platformTouched, zones, settings) : clampToHorizon(touchedWindows(platformTouched, zones, settings), horizon.getTime());
     await widenToWholeVisits(tx, platformId, windows, settings);
     const stored = windows.map((w) => ({
       contextId: w.contextId,
@@ -194,7 +220,7 @@ export async function recomputeStudents(
     await replaceStudentRollups(tx, platformId, stored, visits, days);
     for (const contextId of contextIds.filter((c) => zones.has(c)).sort()) {
       const ofCourse = windows.filter((w) => w.contextId === contextId);
-      const days = ofCourse.some((w) => w.from === null) ? null : [...new Set(ofCourse.flatMap((w) => windowDays(w)))];
+      const days = ofCourse.some((w) => w.from === null || w.to === null) ? null : [...new Set(ofCourse.flatMap((w) => windowDays(w)))];
       const course = { platformId, contextId };
       const students = (held?.platformId === platformId ? held.studentIds.get(contextId) : undefined) ?? (await courseStudentIds(tx, course));
       await refreshCourseDays(tx, course, students, days);

@@ -17,6 +17,7 @@ import { resolvePending, type RollupSettings } from '../ingest/recompute.js';
 import { DEFAULT_INGEST_SETTINGS } from '../routes/xapi-statements.js';
 import { cookieBlockedPage, platformProblemPage, refusedLaunchPage } from './launch-pages.js';
 import { relaunchUrl, rememberLogins } from './relaunch.js';
+import { frameForClaimedPlatform, frameForRegistration, framedLaunch } from './launch-framing.js';
 
 /** Where ltijs is mounted in our app, and its routes inside that mount (api.md). */
 export const LTI_MOUNT = '/lti';
@@ -93,6 +94,8 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
           res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
           next();
         });
+        // The LMS frames the registration before it knows the tool (launch-framing.ts).
+        app.use(LTI_ROUTES.register, frameForRegistration);
         app.use(LTI_ROUTES.login, rememberLogins(plugin));
       },
     },
@@ -112,8 +115,10 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
     const read = syncRoster(rosterDeps, course);
     await Promise.race([read, new Promise((resolve) => setTimeout(resolve, LAUNCH_ROSTER_WAIT_MS).unref())]);
   };
+  const clock = now ?? (() => new Date());
+  // Its platform may frame the launch's answer (launch-framing.ts).
   provider.onConnect(
-    launchHandler({ db, plugin, logger: log, now: now ?? (() => new Date()), afterStaffLaunch, rollup, publicUrl: config.publicUrl }),
+    framedLaunch(db, clock, launchHandler({ db, plugin, logger: log, now: clock, afterStaffLaunch, rollup, publicUrl: config.publicUrl })),
   );
   provider.onDynamicRegistration(dynamicRegistrationHandler({ provider, plugin, config, logger: log, now }));
   // ltijs's default answers these with JSON carrying internal messages (and the request body);
@@ -121,11 +126,14 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
   const refused: LtiRequestHandler = (req, res, next) => {
     const reason = String((res.locals.err as { details?: { message?: unknown } } | undefined)?.details?.message ?? 'unknown');
     log.warn({ reason }, 'launch refused');
-    if (reason !== 'MISSING_VALIDATION_COOKIE') return res.status(401).type('html').send(refusedLaunchPage(reason));
-    relaunchUrl(plugin, `${LTI_MOUNT}${LTI_ROUTES.login}`, (req.body as { state?: unknown } | undefined)?.state).then(
-      (relaunch) => res.status(401).type('html').send(cookieBlockedPage(relaunch)),
-      next,
-    );
+    // Read inside the LMS frame: the platform the launch names may frame it (launch-framing.ts).
+    frameForClaimedPlatform(db, req, res)
+      .then(async () => {
+        if (reason !== 'MISSING_VALIDATION_COOKIE') return void res.status(401).type('html').send(refusedLaunchPage(reason));
+        const relaunch = await relaunchUrl(plugin, `${LTI_MOUNT}${LTI_ROUTES.login}`, (req.body as { state?: unknown } | undefined)?.state);
+        res.status(401).type('html').send(cookieBlockedPage(relaunch));
+      })
+      .catch(next);
   };
   provider.onInvalidToken(refused);
   provider.onSessionTimeout(refused);
@@ -142,17 +150,22 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
         ),
       );
   });
+  // ltijs calls this one without `next`: a failed look-up leaves the page unframed instead.
   provider.onInactivePlatform((req, res) => {
     const { iss } = { ...req.query, ...req.body } as Record<string, string | undefined>;
     log.warn({ iss }, 'login from an inactive platform');
-    res
-      .status(401)
-      .type('html')
-      .send(
-        platformProblemPage(
-          'This LMS is registered but not activated',
-          'A CoursePulse administrator activates it with "coursepulse platform activate" or the admin API.',
-        ),
+    frameForClaimedPlatform(db, req, res)
+      .catch((err: unknown) => log.error({ err }, 'could not look up who may frame the page'))
+      .then(() =>
+        res
+          .status(401)
+          .type('html')
+          .send(
+            platformProblemPage(
+              'This LMS is registered but not activated',
+              'A CoursePulse administrator activates it with "coursepulse platform activate" or the admin API.',
+            ),
+          ),
       );
   });
 

@@ -17,8 +17,11 @@ export interface RegisteredPlatform {
   family: ProductFamily;
 }
 
-/** The message LTI DR 1.0 §3.6 has the tool send when it is done (to the opener tab or the parent frame). */
-export const CLOSE_SCRIPT = '<script>(window.opener || window.parent).postMessage({subject:"org.imsglobal.lti.close"}, "*");</script>';
+/**
+ * The message LTI DR 1.0 §3.6 has the tool send when it is done (to the opener tab or the parent
+ * frame), from a file: the strict CSP allows no inline script.
+ */
+export const CLOSE_SCRIPT = '<script src="/static/registration-done.js"></script>';
 
 /** What is left to do in the LMS, where its registration needs a step after ours. */
 const NEXT_STEP: Readonly<Partial<Record<ProductFamily, string>>> = {

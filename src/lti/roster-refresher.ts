@@ -22,6 +22,8 @@ export interface RosterRefresherOptions {
   /** ROSTER_REFRESH_MINUTES: a roster read longer ago than this is due. */
   intervalMinutes: number;
   tickSeconds?: number;
+  /** Told what each pass did, or null when it failed as a whole (/metrics counts them). */
+  onPass?: (summary: RefreshSummary | null) => void;
 }
 
 /** What one pass did. */
@@ -78,6 +80,7 @@ export function startRosterRefresher(deps: RosterDeps, options: RosterRefresherO
 
   function runOnce(): Promise<RefreshSummary> {
     const next = running.then(pass, pass);
+    next.then((summary) => options.onPass?.(summary), () => options.onPass?.(null));
     running = next.catch(() => undefined);
     return next;
   }

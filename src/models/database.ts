@@ -25,6 +25,19 @@ export interface Database extends Queryable {
   ping(): Promise<boolean>;
   /** Closes the connection(s); PGlite flushes its files to `DATA_DIR` here. */
   close(): Promise<void>;
+  /** The connection pool right now, for /metrics; absent on PGlite (one in-process connection, no pool). */
+  poolStats?(): PoolStats;
+}
+
+/** A read-only snapshot of a server connection pool (pg's Pool counters). */
+export interface PoolStats {
+  /** Connections open, idle or in use. */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  /** The most connections the pool opens. */
+  max: number;
 }
 
 /**

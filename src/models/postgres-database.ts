@@ -34,9 +34,10 @@ function wrap(conn: pg.Pool | pg.PoolClient): Queryable {
 }
 
 export async function openPostgres(options: PostgresOptions): Promise<Database & { pool: pg.Pool }> {
+  const max = options.max ?? 10;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    max: options.max ?? 10,
+    max,
     types,
     application_name: 'coursepulse',
   });
@@ -72,6 +73,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
         return false;
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
     async close() {
       if (closed) return;
       closed = true;

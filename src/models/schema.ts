@@ -378,3 +378,51 @@ export const statementAttachments = pgTable(
   },
   (t) => [primaryKey({ columns: [t.platformId, t.sha2] })],
 );
+
+/**
+ * The audit log of report views: who (the launch's user and roles) saw which course's report —
+ * and which student's, for the Activity Details — when, in which form, under which request id.
+ * Written once the report was built and before it is sent (src/routes/report-view-audit.ts), read
+ * by admins (`GET /admin/api/audit`). Kept: nothing prunes it. Migration 0007 is hand-written
+ * (migrations/meta has no snapshot of it): drizzle-kit's next `db:generate` proposes this table
+ * again, which is to be dropped from its output.
+ */
+export const reportViews = pgTable(
+  'report_views',
+  {
+    platformId: text('platform_id').notNull(),
+    contextId: text('context_id').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    viewedAt: timestamp('viewed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The LTI user id (`sub`) of the launch the ltik belongs to. */
+    viewerUserId: text('viewer_user_id').notNull(),
+    viewerRoles: text('viewer_roles').array().notNull(),
+    /** The student whose Activity Details were shown; null for the course's overview. */
+    studentUserId: text('student_user_id'),
+    /** overview-page, overview-json, overview-csv, student-page, student-json or student-days-csv. */
+    view: text('view').notNull(),
+    /** The request's X-Request-Id, to find its log line. */
+    requestId: text('request_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.contextId, t.id] }),
+    index('report_views_course_time').on(t.platformId, t.contextId, t.viewedAt),
+    index('report_views_time').on(t.viewedAt),
+  ],
+);
+
+/**
+ * The web origins a platform's launches come from (the signed return_url's origin, the launch
+ * POST's Origin header), recorded at each teacher's launch: with the issuer's origin, they may
+ * frame the pages of that platform's courses (src/routes/security-headers.ts). Canvas frames tools
+ * at the institution's host, not at its issuer. Hand-written migration (0008).
+ */
+export const platformOrigins = pgTable(
+  'platform_origins',
+  {
+    platformId: text('platform_id').notNull(),
+    origin: text('origin').notNull(),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.origin] })],
+);

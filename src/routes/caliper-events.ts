@@ -15,6 +15,7 @@ import { caliperSummary, prepareCaliperEnvelope, sameCaliperEvent } from '../ing
 import type { RollupSettings } from '../ingest/recompute.js';
 import { storeEvents } from '../ingest/store-events.js';
 import type { Database } from '../models/database.js';
+import { telemetryOf } from '../observability/telemetry.js';
 import { HttpError, handle } from './http-error.js';
 import { ingestIdentityOf } from './require-ingest-credential.js';
 
@@ -47,6 +48,7 @@ export const postCaliper = (deps: CaliperDeps): RequestHandler =>
     const { batch } = prepared;
     const result = await storeEvents(deps.db, batch.events, { platformId, source: 'caliper', credentialKey }, deps.settings, deps.now(), { same: sameCaliperEvent });
     if (!result.ok) throw new HttpError(result.status, result.error);
+    telemetryOf(res)?.ingested('caliper', result.events, batch.unusable);
     const summary = caliperSummary(batch, result.events);
     req.log?.info({ platformId, credentialKey, received: summary.received, stored: summary.stored, unusable: summary.unusable.length, recomputedStudents: result.recomputedStudents }, 'caliper envelope');
     res.status(200).json(summary);

@@ -6,6 +6,7 @@ import { deleteCredential, getCredentials, postCredential } from './admin-creden
 import { getAdmin, postAdminCredential, postAdminPlatformActive, postAdminRevoke, postAdminSignIn, postAdminSignOut } from './admin-page.js';
 import { sameOrigin } from './admin-session.js';
 import { getPlatforms, postPlatform, postPlatformActive } from './admin-platforms.js';
+import { getAudit } from './admin-audit.js';
 import {
   getGroups,
   getGroupsJson,
@@ -21,7 +22,13 @@ import { getOverviewCsv, getOverviewJson } from './overview-api.js';
 import { getStudentDaysCsv, getStudentJson } from './student-api.js';
 import { getStudentDetails, getStudentSwitch } from './student-details.js';
 import { requireCourse } from './require-course.js';
-import { health } from './health.js';
+import { auditReportView } from './report-view-audit.js';
+import { health, ready } from './health.js';
+import { getMetrics } from './metrics.js';
+import { requireMetricsToken } from './require-metrics-token.js';
+import { countIngestRejections } from '../observability/http-metrics.js';
+import { createReadiness, type Readiness } from '../observability/readiness.js';
+import { createTelemetry, type Telemetry } from '../observability/telemetry.js';
 import { HttpError } from './http-error.js';
 import { requireAdmin } from './require-admin.js';
 import { ingestRateLimit } from './ingest-rate-limit.js';
@@ -47,6 +54,11 @@ export interface RouteDeps {
   now: () => Date;
   /** The configuration xAPI ingestion reads (pass the Config); defaults when absent. */
   ingest?: IngestSettings;
+  /** What /metrics shows, and /readyz's state besides the database (as createApp's, which passes its own). */
+  telemetry?: Telemetry;
+  readiness?: Readiness;
+  /** METRICS_TOKEN: besides the admin token, opens /metrics. */
+  metricsToken?: string | undefined;
 }
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {
@@ -57,17 +69,21 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_INGEST_SETTINGS }: RouteDeps): Router {
+export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_INGEST_SETTINGS, telemetry = createTelemetry({ db }), readiness = createReadiness({ started: true }), metricsToken }: RouteDeps): Router {
   const router = express.Router();
   router.get('/healthz', health(db));
+  router.get('/readyz', ready(db, readiness));
+  router.get('/metrics', requireMetricsToken(adminToken, metricsToken), getMetrics(telemetry));
 
   // The course pages: authorised by the launch's ltik, for the course it names only.
   const course = requireCourse(lti.plugin, lti.ltiKey, db, now);
   const form = express.urlencoded({ extended: false, limit: '20kb' });
   const overview = { db, now, settings: ingest };
-  router.get('/reports/overview', course, getOverview({ ...overview, publicUrl }));
-  router.get('/reports/overview/students.csv', course, getOverviewCsv(overview));
-  router.get('/api/overview', course, getOverviewJson(overview));
+  // Each report view is written to the audit log as it is sent (report-view-audit.ts).
+  const audit = { db, now };
+  router.get('/reports/overview', course, auditReportView(audit, 'overview-page'), getOverview({ ...overview, publicUrl }));
+  router.get('/reports/overview/students.csv', course, auditReportView(audit, 'overview-csv'), getOverviewCsv(overview));
+  router.get('/api/overview', course, auditReportView(audit, 'overview-json'), getOverviewJson(overview));
   router.get('/groups', course, getGroups(db));
   router.post('/groups', form, course, postGroup(db, now));
   router.post('/groups/:groupId/rename', form, course, postGroupRename(db, now));
@@ -76,10 +92,10 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   router.post('/groups/:groupId/members/remove', form, course, postGroupMembersRemove(db, now));
   router.get('/api/groups', course, getGroupsJson(db));
   const student = { db, now, settings: ingest };
-  router.get('/api/students/:userId', course, getStudentJson(student));
-  router.get('/reports/students/:userId/days.csv', course, getStudentDaysCsv(student));
+  router.get('/api/students/:userId', course, auditReportView(audit, 'student-json'), getStudentJson(student));
+  router.get('/reports/students/:userId/days.csv', course, auditReportView(audit, 'student-days-csv'), getStudentDaysCsv(student));
   router.get('/reports/students', course, getStudentSwitch());
-  router.get('/reports/students/:userId', course, getStudentDetails(student));
+  router.get('/reports/students/:userId', course, auditReportView(audit, 'student-page'), getStudentDetails(student));
 
   const admin = express.Router();
   admin.use(requireAdmin(adminToken), requireJsonBody, express.json({ limit: '100kb' }));
@@ -90,6 +106,7 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   admin.post('/platforms/:id/credentials', postCredential(db, lti.provider, publicUrl, now));
   admin.get('/platforms/:id/credentials', getCredentials(db, lti.provider));
   admin.delete('/credentials/:key', deleteCredential(db, now));
+  admin.get('/audit', getAudit(db));
   router.use('/admin/api', admin);
 
   // The administrator's page (a browser, signed in with the admin token).
@@ -114,10 +131,12 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   xapi.post('/statements', postStatements(statements));
   xapi.put('/statements', putStatements(statements));
   xapi.get('/statements', getStatements(statements));
+  router.use('/xapi/statements', countIngestRejections('xapi'));
   router.use('/xapi', xapi);
 
   // Caliper (LMS → tool): one envelope per POST, Bearer key:secret of a platform's ingest credential.
   const caliperCredential = requireIngestCredential(db, now);
+  router.use('/caliper', countIngestRejections('caliper'));
   router.get('/caliper', caliperCredential, getCaliper(ingest.ingestMaxBytes));
   router.post('/caliper', caliperCredential, ingestRate, caliperJsonBody(ingest.ingestMaxBytes), postCaliper({ db, now, settings: ingest }));
 

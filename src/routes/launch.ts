@@ -13,7 +13,9 @@ import { forbiddenPage, noCoursePage } from '../lti/launch-pages.js';
 import type { LtijsDatabase } from '../lti/ltijs-database.js';
 import { isStaff } from '../lti/roles.js';
 import type { Database } from '../models/database.js';
+import { telemetryOf } from '../observability/telemetry.js';
 import { recordLaunch } from '../models/record-launch.js';
+import { insertReportView } from '../models/insert-report-view.js';
 import { renderView } from '../views/render.js';
 import { overviewView } from './course-overview.js';
 import { DEFAULT_INGEST_SETTINGS } from './xapi-statements.js';
@@ -52,6 +54,7 @@ export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollu
           if (!recorded) logger.warn(where, 'refused launch not recorded: its id_token has no nonce');
           else if (!recorded.result.ok) logger.error({ ...where, error: recorded.result.error }, 'refused launch not recorded');
           else logger.info({ ...where, memberAdded: recorded.memberAdded, notCounted: recorded.result.events[0]?.notCounted ?? null }, 'refused launch recorded as activity');
+          if (recorded?.result.ok) telemetryOf(res)?.ingested('launch', recorded.result.events);
         } catch (err) {
           logger.error({ ...where, err }, 'refused launch not recorded');
         }
@@ -69,8 +72,12 @@ export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollu
         locale: claims.locale,
         ltik: String(res.locals.ltik),
       };
-      // The launch is the overview's first view: the whole course, by name.
-      renderView(req, res, await overviewView({ db, now, settings: rollup, publicUrl }, session, {}, req.get('Accept-Language')));
+      // The launch is the overview's first view: the whole course, by name — and in the audit log
+      // as such (report-view-audit.ts writes the report routes' views; this one answers here).
+      const view = await overviewView({ db, now, settings: rollup, publicUrl }, session, {}, req.get('Accept-Language'));
+      const record = { platformId: session.platformId, contextId: session.contextId, viewedAt: now(), viewerUserId: session.userId, viewerRoles: session.roles, studentUserId: null, view: 'overview-page' as const, requestId: String(req.id) };
+      await insertReportView(db, record).catch((err: unknown) => logger.error({ ...where, err }, 'report view not written to the audit log'));
+      renderView(req, res, view);
     })().catch(next);
   };
 }

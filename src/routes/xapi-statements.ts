@@ -23,6 +23,7 @@ import { isIri, isUuid, parseTimestamp, parseXapiVersionHeader, type Actor, type
 import { storeStatements, type StatementSender, type StatementsRequest } from '../ingest/store-statements.js';
 import type { Lti } from '../lti/provider.js';
 import type { Database } from '../models/database.js';
+import { telemetryOf } from '../observability/telemetry.js';
 import { findAttachments } from '../models/find-attachments.js';
 import { findStatement, listStatements, type StatementFilter } from '../models/query-statements.js';
 import { HttpError, handle } from './http-error.js';
@@ -134,6 +135,7 @@ function storeHandler(deps: XapiDeps, method: 'POST' | 'PUT'): RequestHandler {
     const request: StatementsRequest = { method, body, statementId: query.statementId as string | undefined, version: versionOf(res) };
     const result = await storeStatements(deps.db, request, sender, deps.settings, deps.now(), attachments);
     if (!result.ok) throw new HttpError(result.status, result.error);
+    telemetryOf(res)?.ingested('xapi', result.statements);
     const stored = result.statements.filter((s) => s.outcome === 'stored').length;
     req.log?.info({ platformId, credentialKey, statements: result.ids.length, stored, attachmentParts: attachments?.length ?? 0, recomputedStudents: result.recomputedStudents }, 'xapi statements');
     if (method === 'PUT') res.status(204).end();

@@ -22,7 +22,7 @@ describe(`migrations (${BACKEND})`, () => {
   it('creates the whole schema on an empty database, then finds nothing to do', async () => {
     const all = readMigrations().map((m) => m.name);
     assert.deepEqual(await migrate(db), all);
-    assert.deepEqual(await tables(db), ['course_days', 'courses', 'derived_settings', 'group_members', 'groups', 'import_runs', 'ingest_credentials', 'launches', 'lti_store', 'members', 'schema_migrations', 'source_events', 'statement_attachments', 'student_days', 'student_totals', 'student_visits']);
+    assert.deepEqual(await tables(db), ['course_days', 'courses', 'derived_settings', 'group_members', 'groups', 'import_runs', 'ingest_credentials', 'launches', 'lti_store', 'members', 'platform_origins', 'report_views', 'schema_migrations', 'source_events', 'statement_attachments', 'student_days', 'student_totals', 'student_visits']);
     assert.deepEqual(await migrate(db), []);
     const applied = await db.query<{ name: string }>('select name from schema_migrations order by name');
     assert.deepEqual(
