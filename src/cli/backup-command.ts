@@ -36,8 +36,11 @@ export const SERVER_BACKUP_HINT = [
 export const SECRETS_REMINDER =
   'The backup holds the database only: keep LTI_KEY (or DATA_DIR/lti-key) with it — without that key the platforms\' keys in it cannot be read — and ADMIN_TOKEN (or DATA_DIR/admin-token).';
 
-/** Resolves to the exit code: 0 written, 1 refused or failed. */
-export async function backupCommand(options: { file: string; force: boolean }, io: DataCommandIo): Promise<number> {
+/**
+ * The DATA_DIR of the embedded database `command` works on, or the exit code 1 after saying why not:
+ * a bad configuration, or DATABASE_URL set (then pg_dump/pg_restore are the tools).
+ */
+export function embeddedDataDir(io: DataCommandIo, command: 'backup' | 'restore'): string | 1 {
   let config;
   try {
     config = loadConfig(io.env, io.cwd);
@@ -46,16 +49,23 @@ export async function backupCommand(options: { file: string; force: boolean }, i
     throw err;
   }
   if (config.databaseUrl) {
-    io.err(`coursepulse: backup is for the embedded database.\n${SERVER_BACKUP_HINT}`);
+    io.err(`coursepulse: ${command} is for the embedded database.\n${SERVER_BACKUP_HINT}`);
     return 1;
   }
-  const dir = pgliteDir(config.dataDir);
+  return config.dataDir;
+}
+
+/** Resolves to the exit code: 0 written, 1 refused or failed. */
+export async function backupCommand(options: { file: string; force: boolean }, io: DataCommandIo): Promise<number> {
+  const dataDir = embeddedDataDir(io, 'backup');
+  if (dataDir === 1) return 1;
+  const dir = pgliteDir(dataDir);
   if (isEmptyDataDir(dir)) return fail(io, `there is no embedded database in ${dir} to back up (is DATA_DIR right?)`);
   if (fs.existsSync(options.file) && !options.force) return fail(io, `${options.file} exists already; choose another file, or add --force to overwrite it`);
 
   let release: () => void;
   try {
-    release = lockDataDir(config.dataDir);
+    release = lockDataDir(dataDir);
   } catch (err) {
     return fail(io, `cannot back up now: ${(err as Error).message}. PGlite cannot be read while another process has it open; stop the server, back up, and start it again.`);
   }
@@ -87,7 +97,8 @@ export async function backupCommand(options: { file: string; force: boolean }, i
   }
 }
 
-function fail(io: DataCommandIo, message: string): number {
+/** Says `message` on stderr as the command's refusal; the exit code 1. */
+export function fail(io: DataCommandIo, message: string): 1 {
   io.err(`coursepulse: ${message}\n`);
   return 1;
 }

@@ -9,13 +9,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config.js';
 import { lockDataDir } from '../data-dir.js';
 import { appliedMigrations } from '../models/applied-migrations.js';
 import { readMigrations } from '../models/migrate.js';
 import { pgliteDir } from '../models/open-database.js';
 import { isEmptyDataDir, openPglite } from '../models/pglite-database.js';
-import { SECRETS_REMINDER, SERVER_BACKUP_HINT, type DataCommandIo } from './backup-command.js';
+import { embeddedDataDir, fail, SECRETS_REMINDER, type DataCommandIo } from './backup-command.js';
 import { BadBackup, fileSize, readBackup } from './backup-file.js';
 
 /** `20261129T061502Z`: a name part that sorts by time. */
@@ -23,18 +22,9 @@ const stamp = (at: Date): string => at.toISOString().replace(/[-:]/g, '').replac
 
 /** Resolves to the exit code: 0 restored, 1 refused or failed. */
 export async function restoreCommand(options: { file: string; force: boolean; now?: Date }, io: DataCommandIo): Promise<number> {
-  let config;
-  try {
-    config = loadConfig(io.env, io.cwd);
-  } catch (err) {
-    if (err instanceof ConfigError) return fail(io, err.message);
-    throw err;
-  }
-  if (config.databaseUrl) {
-    io.err(`coursepulse: restore is for the embedded database.\n${SERVER_BACKUP_HINT}`);
-    return 1;
-  }
-  const target = pgliteDir(config.dataDir);
+  const dataDir = embeddedDataDir(io, 'restore');
+  if (dataDir === 1) return 1;
+  const target = pgliteDir(dataDir);
 
   let tar: Buffer;
   try {
@@ -49,11 +39,11 @@ export async function restoreCommand(options: { file: string; force: boolean; no
 
   let release: () => void;
   try {
-    release = lockDataDir(config.dataDir);
+    release = lockDataDir(dataDir);
   } catch (err) {
     return fail(io, `cannot restore now: ${(err as Error).message}`);
   }
-  const staging = path.join(config.dataDir, `pglite.restoring-${process.pid}`);
+  const staging = path.join(dataDir, `pglite.restoring-${process.pid}`);
   try {
     fs.rmSync(staging, { recursive: true, force: true });
     io.out(`Checking ${options.file} (${fileSize(fs.statSync(options.file).size)}) …\n`);
@@ -100,7 +90,3 @@ export async function restoreCommand(options: { file: string; force: boolean; no
   }
 }
 
-function fail(io: DataCommandIo, message: string): number {
-  io.err(`coursepulse: ${message}\n`);
-  return 1;
-}
