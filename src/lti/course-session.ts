@@ -6,7 +6,7 @@
  * table (`/reports`, `/api`, `/groups`) rather than inside ltijs's app, and adds ours: the roles
  * are checked again on every request, and the course is fixed by the token, never by the request.
  */
-import jwt from 'jsonwebtoken';
+import { verifyLtik } from './ltik-signature.js';
 import { z } from 'zod';
 import type { LtijsDatabase } from './ltijs-database.js';
 import { isStaff } from './roles.js';
@@ -47,7 +47,7 @@ export async function openCourseSession(
   if (!ltik) return 'missing';
   let claims: z.infer<typeof ltikPayload>;
   try {
-    claims = ltikPayload.parse(jwt.verify(ltik, ltiKey, { algorithms: ['HS256'] }));
+    claims = ltikPayload.parse(verifyLtik(ltik, ltiKey));
   } catch {
     return 'invalid';
   }

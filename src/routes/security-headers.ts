@@ -18,7 +18,7 @@
  * overridden the same way.
  */
 import type { RequestHandler, Response } from 'express';
-import jwt from 'jsonwebtoken';
+import { verifyLtik } from '../lti/ltik-signature.js';
 import { z } from 'zod';
 import { ltikOf } from '../lti/course-session.js';
 import type { Queryable } from '../models/database.js';
@@ -117,7 +117,7 @@ export function frameForCourseSession(db: Queryable, ltiKey: string): RequestHan
     if (!ltik) return next();
     let claims: z.infer<typeof ltikPlatform>;
     try {
-      claims = ltikPlatform.parse(jwt.verify(ltik, ltiKey, { algorithms: ['HS256'] }));
+      claims = ltikPlatform.parse(verifyLtik(ltik, ltiKey));
     } catch {
       return next();
     }
