@@ -28,6 +28,8 @@ export interface Config {
   readonly lastEventCreditSeconds: number;
   /** Whether a dynamically registered platform may launch at once. */
   readonly ltiAutoActivate: boolean;
+  /** Whether Dynamic Registration may call LMS addresses that are not public (loopback, private, link-local). */
+  readonly ltiRegistrationAllowPrivate: boolean;
   /** How often the roster of a course in use is read again from the platform. */
   readonly rosterRefreshMinutes: number;
   /** Read Canvas group rosters through Canvas's group NRPS endpoint (not a standard service). */
@@ -38,6 +40,8 @@ export interface Config {
   readonly ingestRatePerMinute: number;
   /** Raw events older than this many days are pruned (the daily figures stay); undefined: kept forever. */
   readonly retentionDays: number | undefined;
+  /** Requests served at once beyond which more are answered 503 at once (load-shedding.ts); 0: no bound. */
+  readonly maxConcurrentRequests: number;
   readonly logLevel: LogLevel;
 }
 
@@ -118,11 +122,13 @@ const variables = {
   VISIT_TIMEOUT_MINUTES: { schema: integer(5, 240), allowed: 'a whole number of minutes from 5 to 240' },
   LAST_EVENT_CREDIT_SECONDS: { schema: integer(0, 3600), allowed: 'a whole number of seconds from 0 to 3600' },
   LTI_AUTO_ACTIVATE: { schema: booleanWord, allowed: 'true or false' },
+  LTI_REGISTRATION_ALLOW_PRIVATE: { schema: booleanWord, allowed: 'true or false' },
   ROSTER_REFRESH_MINUTES: { schema: integer(1, 1440), allowed: 'a whole number of minutes from 1 to 1440' },
   CANVAS_GROUP_ROSTERS: { schema: booleanWord, allowed: 'true or false' },
   INGEST_MAX_BYTES: { schema: integer(1024, 1073741824), allowed: 'a whole number of bytes from 1024 to 1073741824' },
   INGEST_RATE_PER_MINUTE: { schema: integer(0, 1000000), allowed: 'a whole number of requests a minute from 0 (no limit) to 1000000' },
   RETENTION_DAYS: { schema: integer(1, 36500), allowed: 'a whole number of days from 1 to 36500, or unset to keep raw events forever' },
+  MAX_CONCURRENT_REQUESTS: { schema: integer(0, 100000), allowed: 'a whole number of requests from 0 (no bound) to 100000' },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     allowed: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -168,11 +174,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     visitTimeoutMinutes,
     lastEventCreditSeconds,
     ltiAutoActivate: read(env, 'LTI_AUTO_ACTIVATE') ?? true,
+    ltiRegistrationAllowPrivate: read(env, 'LTI_REGISTRATION_ALLOW_PRIVATE') ?? false,
     rosterRefreshMinutes: read(env, 'ROSTER_REFRESH_MINUTES') ?? 15,
     canvasGroupRosters: read(env, 'CANVAS_GROUP_ROSTERS') ?? false,
     ingestMaxBytes: read(env, 'INGEST_MAX_BYTES') ?? 5_242_880,
     ingestRatePerMinute: read(env, 'INGEST_RATE_PER_MINUTE') ?? 600,
     retentionDays: read(env, 'RETENTION_DAYS'),
+    maxConcurrentRequests: read(env, 'MAX_CONCURRENT_REQUESTS') ?? 64,
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
   });
 }

@@ -52,6 +52,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
     const ltiKey = config.ltiKey ?? storedSecret(config.dataDir, LTI_KEY_FILE).value;
     const adminToken = config.adminToken ?? adminTokenFromDataDir(config.dataDir, logger);
+    if (config.databaseUrl) warnOfSecretsInDataDir(config, logger);
     const lti = await createLti({ config, db, ltiKey, logger, rollup: config });
     cleanups.push(() => lti.close());
     const refresher = startRosterRefresher({ db, lti, logger, config, rollup: config }, { intervalMinutes: config.rosterRefreshMinutes, onPass: telemetry.rosterPass });
@@ -62,7 +63,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       cleanups.push(() => pruner.stop());
     }
 
-    const app = createApp({ db, lti, adminToken, logger, publicUrl: config.publicUrl, ingest: config, telemetry, readiness, metricsToken: config.metricsToken });
+    const app = createApp({ db, lti, adminToken, logger, publicUrl: config.publicUrl, ingest: config, telemetry, readiness, metricsToken: config.metricsToken, maxConcurrentRequests: config.maxConcurrentRequests });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -95,6 +96,20 @@ function adminTokenFromDataDir(dataDir: string, logger: Logger): string {
   const secret = storedSecret(dataDir, ADMIN_TOKEN_FILE);
   if (secret.created) logger.info({ file: secret.file }, 'generated an admin token; the admin API and the coursepulse command read it from this file');
   return secret.value;
+}
+
+/**
+ * A server database may be shared by several instances, each with its own DATA_DIR: secrets
+ * generated into one DATA_DIR differ from another's, so the instances would refuse each other's
+ * launch cookies and ltiks and could not decrypt the platforms' keys the other stored.
+ */
+function warnOfSecretsInDataDir(config: Config, logger: Logger): void {
+  const generated = [config.ltiKey === undefined && 'LTI_KEY', config.adminToken === undefined && 'ADMIN_TOKEN'].filter(Boolean);
+  if (generated.length === 0) return;
+  logger.warn(
+    { variables: generated, dataDir: config.dataDir },
+    `${generated.join(' and ')} ${generated.length === 1 ? 'is' : 'are'} read from DATA_DIR; with DATABASE_URL, set ${generated.length === 1 ? 'it' : 'them'} in the environment, identical on every CoursePulse instance of this database`,
+  );
 }
 
 function stopListening(server: http.Server): Promise<void> {

@@ -7,6 +7,11 @@
  * Idempotent and safe to interrupt: re-mapping commits chunk by chunk and recomputing course by
  * course, each a pure function of the stored payloads and the settings, and the settings row is
  * written last — so an interrupted rebuild leaves the old row, and the next start does it again.
+ *
+ * One rebuild at a time across the processes of one server database (models/rebuild-lock.ts):
+ * two instances starting together after a change rebuild once — the second waits, then finds
+ * the settings row up to date. Ingestion goes on beside a rebuild: both write a course under its
+ * course lock, each a pure function of the stored events.
  */
 import type { Logger } from 'pino';
 import { normaliseCaliperEvent } from './caliper.js';
@@ -22,6 +27,7 @@ import { hasDerivedData } from '../models/derived-data-present.js';
 import { clearDerivedSettings, readDerivedSettings, writeDerivedSettings } from '../models/derived-settings.js';
 import { lockPlatformIngest } from '../models/ingest-lock.js';
 import { platformIssuers } from '../models/platform-issuers.js';
+import { withRebuildLock } from '../models/rebuild-lock.js';
 import { countMappableEvents, mappableEventsAfter, updateEventMappings, type EventMapping, type MappableEvent } from '../models/remap-source-events.js';
 
 /** Rows re-mapped per transaction: large enough to amortise a round trip, small enough to hold the platform's ingest lock briefly. */
@@ -52,6 +58,8 @@ export interface RebuildOptions {
   signal?: AbortSignal;
   /** The clock of the settings row's `updated_at`. */
   now?: () => Date;
+  /** Told once when another process is rebuilding and this rebuild waits for it to finish. */
+  onWait?: () => void;
 }
 
 export interface RebuildResult {
@@ -133,9 +141,13 @@ async function remapAll(
 /**
  * Rebuilds the derived data with `options.settings` (see the file's comment): re-maps when asked,
  * recomputes every student of every course, each course in its own transaction, and records the
- * settings last.
+ * settings last. Waits first for a rebuild another process is running.
  */
 export async function rebuildDerived(db: Database, options: RebuildOptions): Promise<RebuildResult> {
+  return withRebuildLock(db, () => rebuildHoldingLock(db, options), options.onWait);
+}
+
+async function rebuildHoldingLock(db: Database, options: RebuildOptions): Promise<RebuildResult> {
   const now = options.now ?? (() => new Date());
   let courses = await derivedStudentCounts(db);
   // Half-re-mapped data must not pass for data made with the recorded settings (a forced
@@ -215,6 +227,13 @@ export async function rebuildIfSettingsChanged(
   logger: Logger,
   now: () => Date = () => new Date(),
 ): Promise<StartRebuild> {
+  // The comparison too is made holding the lock: an instance that waited for another's rebuild
+  // then reads the row that rebuild wrote, and has nothing left to do.
+  const waiting = () => logger.info('another CoursePulse process is rebuilding the derived data; waiting for it to finish');
+  return withRebuildLock(db, () => rebuildIfChangedHoldingLock(db, settings, logger, now), waiting);
+}
+
+async function rebuildIfChangedHoldingLock(db: Database, settings: RollupSettings, logger: Logger, now: () => Date): Promise<StartRebuild> {
   const row = await readDerivedSettings(db);
   if (row === null && !(await hasDerivedData(db))) {
     await writeDerivedSettings(db, derivedSettingsOf(settings), now());
@@ -231,7 +250,7 @@ export async function rebuildIfSettingsChanged(
   const work = change.rebuild === 'remap' ? `re-mapping the stored events and rebuilding visits and days of ${counted(courses, 'course')}` : `rebuilding visits and days of ${counted(courses, 'course')}`;
   logger.warn({ differences: change.differences, rebuild: change.rebuild, courses }, `${why}: ${work}`);
   const started = Date.now();
-  const result = await rebuildDerived(db, { settings, remap: change.rebuild === 'remap', onProgress: progressLogger(logger), now });
+  const result = await rebuildHoldingLock(db, { settings, remap: change.rebuild === 'remap', onProgress: progressLogger(logger), now });
   const ms = Date.now() - started;
   logger.info({ ...result, ms }, `rebuilt visits and days of ${counted(result.courses, 'course')} (${counted(result.students, 'student')}) in ${(ms / 1000).toFixed(1)} s`);
   return { action: 'rebuilt', result, ms };

@@ -24,12 +24,14 @@ export interface CourseSession {
 
 export type SessionProblem = 'missing' | 'invalid' | 'expired' | 'forbidden';
 
+// Looked up in the database as they are: a NUL (which it refuses) makes the ltik invalid, not the request a 500.
+const ltikText = z.string().refine((s) => !s.includes('\u0000'));
 const ltikPayload = z.object({
-  platformUrl: z.string(),
-  clientId: z.string(),
-  deploymentId: z.string(),
-  contextId: z.string(),
-  user: z.string(),
+  platformUrl: ltikText,
+  clientId: ltikText,
+  deploymentId: ltikText,
+  contextId: ltikText,
+  user: ltikText,
 });
 
 const idToken = z.object({ platformId: z.string().min(1) });

@@ -8,7 +8,11 @@
  * Differences from ltijs's DynamicRegistration (research §1.12): our scopes, claims and Canvas
  * placement; the registration token on the configuration request too (Canvas and Moodle require
  * it); a User-Agent (Canvas requires one); the deployment id recorded; the LMS's refusal shown.
+ * Both calls go to public addresses only (registration-url.ts: the URL comes from the request),
+ * within a time limit and a size limit.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { createRequire } from 'node:module';
 import type { LtiRequestHandler, Platform, Provider } from 'ltijs';
 import type { Logger } from 'pino';
@@ -18,6 +22,7 @@ import type { LtijsDatabase } from './ltijs-database.js';
 import { summarisePlatform } from './platforms.js';
 import { alreadyRegisteredPage, registeredPage, registrationProblemPage, type LmsAnswer } from './registration-pages.js';
 import { PRODUCT_NAMES, TOOL_NAME, productFamily, registrationRequest } from './tool-configuration.js';
+import { RefusedAddress, addressRule, checkLiteralHost, guardedLookup, type AddressRule } from './registration-url.js';
 
 declare module 'ltijs' {
   interface Provider {
@@ -50,11 +55,14 @@ export interface RegistrationRecord {
 export interface DynamicRegistrationDeps {
   provider: Provider;
   plugin: LtijsDatabase;
-  config: Pick<Config, 'publicUrl' | 'ltiAutoActivate'>;
+  /** LTI_REGISTRATION_ALLOW_PRIVATE: absent, only public LMS addresses are called (registration-url.ts). */
+  config: Pick<Config, 'publicUrl' | 'ltiAutoActivate'> & Partial<Pick<Config, 'ltiRegistrationAllowPrivate'>>;
   logger: Logger;
   now?: () => Date;
-  /** How long each call to the LMS may take. */
+  /** How long each call to the LMS may take, redirects and reading the answer included. */
   timeoutMs?: number;
+  /** Which addresses may not be called; by default the non-public ones unless the configuration allows them. */
+  refuseAddress?: AddressRule;
 }
 
 /** The record of the dynamic registration that made platform `platformId`, if it was made so. */
@@ -114,6 +122,9 @@ const registrationResponseSchema = z.object({
 
 /** Answers over 1 MB are not a platform configuration nor a registration. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Redirects followed when reading the configuration (each one checked like the first URL). */
+const MAX_REDIRECTS = 3;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 interface Answer {
   status: number;
@@ -121,25 +132,83 @@ interface Answer {
   body: string;
 }
 
-async function call(url: string, init: RequestInit, timeoutMs: number): Promise<Answer> {
-  const response = await fetch(url, { ...init, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (response.body) {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength;
-      if (size > MAX_ANSWER_BYTES) throw new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
-      chunks.push(chunk);
-    }
-  }
-  return { status: response.status, ok: response.ok, body: Buffer.concat(chunks).toString('utf8') };
+interface Call {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
 }
 
-/** Why a fetch failed, in a few words (undici hides the cause one level down). */
+/** A redirect CoursePulse does not follow: to another scheme than it may call, or too many. */
+class RefusedRedirect extends Error {}
+
+/** One HTTP exchange, connecting only to addresses `rule` allows (registration-url.ts). */
+function exchange(url: URL, call: Call, rule: AddressRule, signal: AbortSignal): Promise<http.IncomingMessage> {
+  checkLiteralHost(url, rule);
+  const client = url.protocol === 'https:' ? https : http;
+  const headers = call.body === undefined ? call.headers : { ...call.headers, 'content-length': String(Buffer.byteLength(call.body)) };
+  return new Promise((resolve, reject) => {
+    const request = client.request(url, { method: call.method, headers, signal, lookup: guardedLookup(rule) }, resolve);
+    request.on('error', reject);
+    request.end(call.body);
+  });
+}
+
+async function readAnswer(response: http.IncomingMessage): Promise<string> {
+  if (Number(response.headers['content-length']) > MAX_ANSWER_BYTES) {
+    response.destroy();
+    throw new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      response.destroy();
+      throw new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Calls the LMS: within `timeoutMs` in all, an answer of at most 1 MB, only addresses `rule`
+ * allows. A GET follows a few redirects, each checked as the first URL was (`schemes`); a POST
+ * follows none (its redirect is an answer like any other that is not 2xx).
+ */
+async function call(url: URL, request: Call, options: { timeoutMs: number; rule: AddressRule; schemes: readonly string[] }): Promise<Answer> {
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let target = url;
+  let sent = request;
+  for (let redirects = 0; ; redirects++) {
+    const response = await exchange(target, sent, options.rule, signal);
+    const status = response.statusCode ?? 0;
+    const location = response.headers.location;
+    if (request.method === 'GET' && REDIRECTS.has(status) && location) {
+      response.resume();
+      if (redirects === MAX_REDIRECTS) throw new RefusedRedirect(`more than ${MAX_REDIRECTS} redirects`);
+      let next: URL;
+      try {
+        next = new URL(location, target);
+      } catch {
+        throw new RefusedRedirect(`a redirect to "${location}", which is not a URL`);
+      }
+      if (!options.schemes.includes(next.protocol)) throw new RefusedRedirect(`a redirect to ${next.href}, which is not ${options.schemes.join(' or ')}`);
+      // The registration token is for the LMS that asked: not sent on to another origin (as fetch does).
+      if (next.origin !== target.origin) sent = { ...sent, headers: Object.fromEntries(Object.entries(sent.headers).filter(([name]) => name !== 'authorization')) };
+      target = next;
+      continue;
+    }
+    return { status, ok: status >= 200 && status < 300, body: await readAnswer(response) };
+  }
+}
+
+/** Why a call failed, in a few words (a timeout aborts with its reason as the cause). */
 function networkProblem(err: unknown): string {
-  const error = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (error.name === 'TimeoutError') return 'no answer in time';
-  return error.cause?.code ?? error.cause?.message ?? error.message ?? String(err);
+  const error = err as { name?: string; code?: string; message?: string; cause?: { name?: string; code?: string; message?: string } };
+  if (error.name === 'TimeoutError' || error.cause?.name === 'TimeoutError') return 'no answer in time';
+  if (err instanceof RefusedAddress || err instanceof RefusedRedirect) return error.message!;
+  return error.code ?? error.cause?.code ?? error.message ?? String(err);
 }
 
 function parseJson(text: string): unknown {
@@ -166,6 +235,9 @@ export function dynamicRegistrationHandler(deps: DynamicRegistrationDeps): LtiRe
   // Canvas refuses calls without a User-Agent; this one names us and where we are.
   const userAgent = `${TOOL_NAME}/${VERSION} (+${config.publicUrl})`;
   const productionUrls = config.publicUrl.startsWith('https:');
+  const schemes = productionUrls ? ['https:'] : ['https:', 'http:'];
+  const rule = deps.refuseAddress ?? addressRule(config.ltiRegistrationAllowPrivate ?? false);
+  const calling = { timeoutMs, rule, schemes };
   // One registration per issuer and client id at a time, so two never both pass the check below.
   const inFlight = new Map<string, Promise<unknown>>();
 
@@ -188,8 +260,7 @@ export function dynamicRegistrationHandler(deps: DynamicRegistrationDeps): LtiRe
     } catch {
       // Reported below.
     }
-    const allowed = productionUrls ? ['https:'] : ['https:', 'http:'];
-    if (!url || !allowed.includes(url.protocol)) {
+    if (!url || !schemes.includes(url.protocol)) {
       const expected = productionUrls ? 'an https:// URL' : 'an http:// or https:// URL';
       throw new RegistrationStop(status, title, `The ${what} "${value}" is not ${expected}.`, { [what]: value });
     }
@@ -199,8 +270,17 @@ export function dynamicRegistrationHandler(deps: DynamicRegistrationDeps): LtiRe
   async function readConfiguration(url: URL, token: string | undefined): Promise<OpenidConfiguration> {
     let answer: Answer;
     try {
-      answer = await call(url.href, { headers: { accept: 'application/json', 'user-agent': userAgent, ...(token ? { authorization: `Bearer ${token}` } : {}) } }, timeoutMs);
+      answer = await call(url, { method: 'GET', headers: { accept: 'application/json', 'user-agent': userAgent, ...(token ? { authorization: `Bearer ${token}` } : {}) } }, calling);
     } catch (err) {
+      // The request named an address CoursePulse does not call (a redirect to one is the LMS's doing: 502 below).
+      if (err instanceof RefusedAddress && err.host === url.hostname.replace(/^\[|\]$/g, '')) {
+        throw new RegistrationStop(
+          400,
+          'The registration link is not valid',
+          `The openid_configuration "${url.href}" is not an address of an LMS on the internet (${err.message}). CoursePulse calls only public addresses; LTI_REGISTRATION_ALLOW_PRIVATE=true allows private ones.`,
+          { openidConfiguration: url.href, problem: err.message },
+        );
+      }
       throw new RegistrationStop(
         502,
         'CoursePulse could not read the LMS’s configuration',
@@ -234,7 +314,7 @@ export function dynamicRegistrationHandler(deps: DynamicRegistrationDeps): LtiRe
     let answer: Answer;
     try {
       answer = await call(
-        endpoint,
+        new URL(endpoint),
         {
           method: 'POST',
           headers: {
@@ -245,7 +325,7 @@ export function dynamicRegistrationHandler(deps: DynamicRegistrationDeps): LtiRe
           },
           body: JSON.stringify(body),
         },
-        timeoutMs,
+        calling,
       );
     } catch (err) {
       throw new RegistrationStop(

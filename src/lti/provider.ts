@@ -18,13 +18,16 @@ import { DEFAULT_INGEST_SETTINGS } from '../routes/xapi-statements.js';
 import { cookieBlockedPage, platformProblemPage, refusedLaunchPage } from './launch-pages.js';
 import { relaunchUrl, rememberLogins } from './relaunch.js';
 import { frameForClaimedPlatform, frameForRegistration, framedLaunch } from './launch-framing.js';
+import { useSecureLoginNonces } from './login-nonce.js';
+import { plainLoginParameters } from './login-parameters.js';
+import { catchLtijsRejections, storableLtiRequest } from './ltijs-input.js';
 
 /** Where ltijs is mounted in our app, and its routes inside that mount (api.md). */
 export const LTI_MOUNT = '/lti';
 export const LTI_ROUTES = { login: '/login', launch: '/launch', keys: '/keys', register: '/register' } as const;
 
 export interface LtiDeps {
-  config: Pick<Config, 'publicUrl' | 'ltiAutoActivate' | 'canvasGroupRosters'>;
+  config: Pick<Config, 'publicUrl' | 'ltiAutoActivate' | 'canvasGroupRosters'> & Partial<Pick<Config, 'ltiRegistrationAllowPrivate'>>;
   db: Database;
   ltiKey: string;
   logger: Logger;
@@ -64,6 +67,8 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
   const log = logger.child({ component: 'lti' });
   const plugin = new LtijsDatabase(db, { logger: log, now });
   const provider = newProvider();
+  // ltijs's own OIDC nonce comes from Math.random (login-nonce.ts).
+  useSecureLoginNonces();
   const secure = config.publicUrl.startsWith('https:');
   provider.setup(
     ltiKey,
@@ -88,6 +93,8 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
         autoActivate: config.ltiAutoActivate,
       },
       serverAddon(app) {
+        // Before ltijs's session validator, which cannot survive what the database refuses (ltijs-input.ts).
+        app.use(storableLtiRequest);
         // Some LMSs open registration in a new tab and wait for a postMessage from window.opener,
         // which helmet's same-origin opener policy would cut.
         app.use(LTI_ROUTES.register, (_req, res, next) => {
@@ -96,10 +103,13 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
         });
         // The LMS frames the registration before it knows the tool (launch-framing.ts).
         app.use(LTI_ROUTES.register, frameForRegistration);
-        app.use(LTI_ROUTES.login, rememberLogins(plugin));
+        app.use(LTI_ROUTES.login, plainLoginParameters, rememberLogins(plugin));
       },
     },
   );
+
+  // A rejection inside ltijs's middleware becomes an error answer, not a hung request and an ended process.
+  catchLtijsRejections(provider.app);
 
   const lti: Lti = { provider, plugin, ltiKey, close: () => provider.close({ silent: true }).then(() => undefined) };
   const rosterDeps = { db, lti, logger, config, now, rollup };

@@ -13,7 +13,12 @@ export const AUDIT_PAGE_DEFAULT = 100;
 export const AUDIT_PAGE_MAX = 1000;
 
 const id = (what: string) => z.string().min(1, `${what} is empty`).max(255, `${what} has at most 255 characters`);
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date and time, such as 2026-03-01T00:00:00Z' }).transform((s) => new Date(s));
+// Years 1 to 9999: what both the ISO form and PostgreSQL's timestamptz hold (year 0 and year 10000, which an offset can reach, are refused by the database).
+const inYears = (date: Date): boolean => date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999;
+const instant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date and time, such as 2026-03-01T00:00:00Z' })
+  .transform((s) => new Date(s))
+  .refine(inYears, 'must be a date and time from year 1 to 9999');
 
 // Unknown and repeated parameters are refused: a misspelt `studnet=` must not list everyone's views.
 const auditQuery = z
@@ -36,6 +41,7 @@ const auditQuery = z
         const [ms, viewId] = s.split('-').map(Number) as [number, number];
         return { viewedAt: new Date(ms), id: viewId };
       })
+      .refine((c) => inYears(c.viewedAt) && Number.isSafeInteger(c.id), 'is not a cursor this API gave (the "next" of a page)')
       .optional(),
   })
   // Course ids and user ids are unique within their platform only.

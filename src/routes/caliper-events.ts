@@ -18,6 +18,7 @@ import type { Database } from '../models/database.js';
 import { telemetryOf } from '../observability/telemetry.js';
 import { HttpError, handle } from './http-error.js';
 import { ingestIdentityOf } from './require-ingest-credential.js';
+import { requireStorableBody } from './storable-input.js';
 
 export interface CaliperDeps {
   db: Database;
@@ -36,7 +37,7 @@ export function caliperJsonBody(maxBytes: number): RequestHandler[] {
     if (!req.is(JSON_TYPES)) return next(new HttpError(415, 'Content-Type: send the Caliper envelope as application/json'));
     next();
   };
-  return [checkType, express.json({ limit: maxBytes, type: JSON_TYPES, strict: false })];
+  return [checkType, express.json({ limit: maxBytes, type: JSON_TYPES, strict: false }), requireStorableBody];
 }
 
 /** POST /caliper: one envelope; 200 with what became of each item. */

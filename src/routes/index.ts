@@ -33,6 +33,7 @@ import { HttpError } from './http-error.js';
 import { requireAdmin } from './require-admin.js';
 import { ingestRateLimit } from './ingest-rate-limit.js';
 import { requireIngestCredential } from './require-ingest-credential.js';
+import { requireStorableBody } from './storable-input.js';
 import { getAbout } from './xapi-about.js';
 import {
   DEFAULT_INGEST_SETTINGS,
@@ -77,7 +78,7 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
 
   // The course pages: authorised by the launch's ltik, for the course it names only.
   const course = requireCourse(lti.plugin, lti.ltiKey, db, now);
-  const form = express.urlencoded({ extended: false, limit: '20kb' });
+  const form = [express.urlencoded({ extended: false, limit: '20kb' }), requireStorableBody];
   const overview = { db, now, settings: ingest };
   // Each report view is written to the audit log as it is sent (report-view-audit.ts).
   const audit = { db, now };
@@ -98,7 +99,7 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   router.get('/reports/students/:userId', course, auditReportView(audit, 'student-page'), getStudentDetails(student));
 
   const admin = express.Router();
-  admin.use(requireAdmin(adminToken), requireJsonBody, express.json({ limit: '100kb' }));
+  admin.use(requireAdmin(adminToken), requireJsonBody, express.json({ limit: '100kb' }), requireStorableBody);
   admin.get('/platforms', getPlatforms(lti.provider));
   admin.post('/platforms', postPlatform(lti.provider));
   admin.post('/platforms/:id/activate', postPlatformActive(lti.provider, true));
@@ -111,7 +112,7 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
 
   // The administrator's page (a browser, signed in with the admin token).
   const page = { db, lti: lti.provider, adminToken, publicUrl, now };
-  const adminForm = [sameOrigin(publicUrl), express.urlencoded({ extended: false, limit: '10kb' })];
+  const adminForm = [sameOrigin(publicUrl), express.urlencoded({ extended: false, limit: '10kb' }), requireStorableBody];
   router.get('/admin', getAdmin(page));
   router.post('/admin/sign-in', adminForm, postAdminSignIn(page));
   router.post('/admin/sign-out', adminForm, postAdminSignOut(page));

@@ -14,6 +14,9 @@ export interface IngestIdentity {
   credentialKey: string;
 }
 
+/** What a credential key can be (`cpk_` and base64url, credential-secret.ts); anything else names none. */
+const KEY = /^[A-Za-z0-9_-]{1,100}$/;
+
 function presented(authorization: string | undefined): { key: string; secret: string } | undefined {
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
   const pair = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
@@ -27,6 +30,8 @@ export function requireIngestCredential(db: Database, now: () => Date = () => ne
   return (req, res, next) => {
     const given = presented(req.headers.authorization);
     if (!given) return next(new HttpError(401, 'missing credentials: send HTTP Basic auth with an ingest key and secret', challenge));
+    // Not looked up: a key of another alphabet is no credential (and a NUL in it would fail the query).
+    if (!KEY.test(given.key)) return next(new HttpError(401, 'unknown or revoked credentials', challenge));
     findLiveCredential(db, given.key)
       .then(async (credential) => {
         if (!credential || !secretMatches(given.secret, credential.secretHash)) {

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { ltikOf } from '../lti/course-session.js';
 import type { Queryable } from '../models/database.js';
 import { platformFrameOrigins } from '../models/platform-frame-origins.js';
+import { unstorableReason } from './storable-input.js';
 
 /** Where `allowFraming` leaves the origins for the response's head. */
 const FRAMING = Symbol('frame-ancestors');
@@ -75,6 +76,8 @@ export function platformFrameAncestors(platform: { issuer: string; origins: read
 /** The platform an issuer and client id name, as frame ancestors (empty when it is not registered). */
 export async function frameAncestorsOfPlatform(db: Queryable, issuer: unknown, clientId: unknown): Promise<string[]> {
   if (typeof issuer !== 'string' || typeof clientId !== 'string' || !issuer || !clientId) return [];
+  // Claims of a refused launch are unverified: one the database cannot take names no platform (storable-input.ts).
+  if (unstorableReason([issuer, clientId]) !== undefined) return [];
   const platform = await platformFrameOrigins(db, issuer, clientId);
   return platform ? platformFrameAncestors(platform) : [];
 }

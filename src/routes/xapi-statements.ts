@@ -28,6 +28,7 @@ import { findAttachments } from '../models/find-attachments.js';
 import { findStatement, listStatements, type StatementFilter } from '../models/query-statements.js';
 import { HttpError, handle } from './http-error.js';
 import { ingestIdentityOf } from './require-ingest-credential.js';
+import { requireStorableBody, unstorableReason } from './storable-input.js';
 
 /** What the xAPI endpoints depend on in the configuration (Config satisfies it). */
 export type IngestSettings = RollupSettings & Pick<Config, 'ingestMaxBytes' | 'ingestRatePerMinute'>;
@@ -96,7 +97,8 @@ export function xapiBody(maxBytes: number): RequestHandler[] {
     if (!req.is(JSON_TYPES)) return next(new HttpError(400, 'Content-Type: send statements as application/json (or multipart/mixed with attachment data)'));
     next();
   };
-  return [checkType, express.json({ limit: maxBytes, type: JSON_TYPES, strict: false }), express.raw({ limit: maxBytes, type: MULTIPART_MIXED })];
+  // A JSON body is checked for what PostgreSQL cannot store (storable-input.ts); a multipart one once read, in statementsBody.
+  return [checkType, express.json({ limit: maxBytes, type: JSON_TYPES, strict: false }), requireStorableBody, express.raw({ limit: maxBytes, type: MULTIPART_MIXED })];
 }
 
 /** The statements of a POST/PUT body, and the attachment parts when it was multipart/mixed. */
@@ -104,6 +106,8 @@ function statementsBody(req: Request): { body: unknown; attachments?: Attachment
   if (!req.is(MULTIPART_MIXED) || !Buffer.isBuffer(req.body)) return { body: req.body };
   const read = readMultipartStatements(req.body, req.get('Content-Type') ?? '');
   if (!read.ok) throw new HttpError(400, read.error);
+  const unstorable = unstorableReason(read.statements);
+  if (unstorable !== undefined) throw new HttpError(400, `multipart/mixed part 1: ${unstorable}`);
   return { body: read.statements, attachments: read.attachments };
 }
 
@@ -215,6 +219,9 @@ function agentParam(value: string): NonNullable<StatementFilter['agent']> {
     throw new HttpError(400, 'agent: must be an Agent or identified Group as JSON');
   }
   if (typeof agent !== 'object' || agent === null || Array.isArray(agent)) throw new HttpError(400, 'agent: must be an Agent or identified Group as JSON');
+  // The query's own NUL check (storable-input.ts) sees %00, not a \u0000 escape inside this JSON.
+  const unstorable = unstorableReason(agent);
+  if (unstorable !== undefined) throw new HttpError(400, `agent: ${unstorable}`);
   const a = agent as Record<string, unknown>;
   const present = IFI_PROPERTIES.filter((p) => a[p] !== undefined);
   if (present.length !== 1) throw new HttpError(400, 'agent: must have exactly one of mbox, mbox_sha1sum, openid, account');

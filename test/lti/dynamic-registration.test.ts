@@ -347,7 +347,7 @@ describe(`LTI Dynamic Registration (${BACKEND})`, () => {
     const handler = dynamicRegistrationHandler({
       provider: app.lti.provider,
       plugin: app.lti.plugin,
-      config: { publicUrl: tool.url, ltiAutoActivate: true },
+      config: { publicUrl: tool.url, ltiAutoActivate: true, ltiRegistrationAllowPrivate: true },
       logger,
     });
     const small = express();
@@ -387,7 +387,7 @@ describe(`LTI Dynamic Registration (${BACKEND})`, () => {
       },
     });
     const small = express();
-    small.get('/lti/register', dynamicRegistrationHandler({ provider: app.lti.provider, plugin, config: { publicUrl: tool.url, ltiAutoActivate: true }, logger }));
+    small.get('/lti/register', dynamicRegistrationHandler({ provider: app.lti.provider, plugin, config: { publicUrl: tool.url, ltiAutoActivate: true, ltiRegistrationAllowPrivate: true }, logger }));
     const reg = addRegistration(platform, { productFamilyCode: 'moodle' });
 
     const res = await supertest(small).get(reg.initiationPath());

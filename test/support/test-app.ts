@@ -22,6 +22,8 @@ export interface TestAppOptions {
   publicUrl?: string;
   ltiAutoActivate?: boolean;
   canvasGroupRosters?: boolean;
+  /** LTI_REGISTRATION_ALLOW_PRIVATE: true by default here, since the test LMS is on 127.0.0.1. */
+  ltiRegistrationAllowPrivate?: boolean;
   /**
    * Read the roster on each teacher's launch, as CoursePulse does. Off unless a test asks: the
    * roster tests call syncRoster themselves and count the platform's requests exactly.
@@ -37,6 +39,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     publicUrl: options.publicUrl ?? 'http://127.0.0.1',
     ltiAutoActivate: options.ltiAutoActivate ?? true,
     canvasGroupRosters: options.canvasGroupRosters ?? false,
+    ltiRegistrationAllowPrivate: options.ltiRegistrationAllowPrivate ?? true,
   };
   const lti = await createLti({ config, db, ltiKey: TEST_LTI_KEY, logger, now: options.now, rosterOnLaunch: options.rosterOnLaunch ?? false });
   const app = createApp({ db, lti, adminToken: TEST_ADMIN_TOKEN, logger, publicUrl: config.publicUrl, now: options.now });

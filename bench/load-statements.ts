@@ -1,0 +1,98 @@
+/**
+ * The statements of the load benchmark, from the benchmarks' generator (activity-generator.ts):
+ *
+ * - the preload: the report course's activity over `days` days ending yesterday, in time order,
+ *   in batches of 100 — what the reports read;
+ * - the live stream: fresh statements for the ingest courses, one course-day at a time (every
+ *   student of the course, in time order, as Moodle's log store forwards a course's log), the
+ *   courses taken in turn, each request exactly `batchSize` statements of one course. Each
+ *   course-day has a seed of its own and the days go back from the day before the preload's first,
+ *   so no live statement can equal a stored one: every acknowledged statement must add a row, which
+ *   the end of the run checks.
+ *
+ * Statements are kept as JSON text (made once); identical ones inside a course-day (the
+ * generator's timestamps are whole seconds, so two clicks of a student on one item in one second
+ * are one statement to an LRS) are sent once.
+ */
+import { activityByStudent, courseActivity, type GeneratorOptions } from './activity-generator.js';
+
+const DAY_MS = 86_400_000;
+
+export interface LoadCourseActivity {
+  seed: number;
+  /** The LMS base URL (the platform's issuer): the statements' course URLs and accounts. */
+  lmsUrl: string;
+  students: number;
+  /** Days of preloaded activity, ending yesterday (UTC). */
+  days: number;
+}
+
+/** UTC midnight of the day `now` is in. */
+export const utcDay = (now: Date): number => Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+
+/** The report course's activity as request bodies of up to `batchSize` statements, in time order; and how many distinct statements. */
+export function preloadBatches(o: LoadCourseActivity, courseId: string, now: Date, batchSize: number): { bodies: string[]; statements: number } {
+  const generator: GeneratorOptions = { seed: o.seed, lmsUrl: o.lmsUrl, courseId, students: o.students, days: o.days, start: new Date(utcDay(now) - o.days * DAY_MS) };
+  const seen = new Set<string>();
+  for (const { statement } of courseActivity(generator)) seen.add(JSON.stringify(statement));
+  const all = [...seen];
+  const bodies: string[] = [];
+  for (let i = 0; i < all.length; i += batchSize) bodies.push(`[${all.slice(i, i + batchSize).join(',')}]`);
+  return { bodies, statements: all.length };
+}
+
+/** A course-day's seed: distinct for each (run seed, course, day). */
+const daySeed = (seed: number, course: number, dayBack: number) => (seed ^ Math.imul(course + 1, 0x9e3779b1) ^ Math.imul(dayBack + 1, 0x85ebca6b)) >>> 0;
+
+export interface LiveBatch {
+  courseId: string;
+  body: string;
+  count: number;
+}
+
+/** The live stream; see the file's comment. */
+export class LiveStatements {
+  readonly #queues: string[][];
+  readonly #dayBack: number[];
+  #turn = 0;
+  /** Days generated so far (all courses). */
+  courseDays = 0;
+
+  constructor(
+    private readonly o: LoadCourseActivity,
+    private readonly courseIds: readonly string[],
+    private readonly now: Date,
+    private readonly batchSize: number,
+  ) {
+    this.#queues = courseIds.map(() => []);
+    // The day before the preload's first: older activity arriving, never a stored statement again.
+    this.#dayBack = courseIds.map(() => o.days + 1);
+  }
+
+  /** The next request's statements: the next course in turn, exactly `batchSize` of them. */
+  next(): LiveBatch {
+    const course = this.#turn++ % this.courseIds.length;
+    const queue = this.#queues[course]!;
+    while (queue.length < this.batchSize) queue.push(...this.#courseDay(course));
+    const batch = queue.splice(0, this.batchSize);
+    return { courseId: this.courseIds[course]!, body: `[${batch.join(',')}]`, count: batch.length };
+  }
+
+  /** One course-day of every student, in time order, distinct statements only. */
+  #courseDay(course: number): string[] {
+    const dayBack = this.#dayBack[course]!++;
+    this.courseDays++;
+    const generator: GeneratorOptions = {
+      seed: daySeed(this.o.seed, course, dayBack),
+      lmsUrl: this.o.lmsUrl,
+      courseId: this.courseIds[course]!,
+      students: this.o.students,
+      days: 1,
+      start: new Date(utcDay(this.now) - dayBack * DAY_MS),
+    };
+    const events: Array<{ at: number; json: string }> = [];
+    for (const student of activityByStudent(generator)) for (const e of student.events) events.push({ at: e.at, json: JSON.stringify(e.statement) });
+    events.sort((a, b) => a.at - b.at);
+    return [...new Set(events.map((e) => e.json))];
+  }
+}
