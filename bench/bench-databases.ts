@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { onServer, urlOfDatabase } from './server-admin.js';
 import type { Database } from '../src/models/database.js';
 import { migrate } from '../src/models/migrate.js';
 import { openPglite } from '../src/models/pglite-database.js';
@@ -52,17 +53,13 @@ export async function serverAnswers(url: string): Promise<boolean> {
 
 /** The server's version and the settings the figures depend on (for the results). */
 export async function serverSettings(url: string): Promise<Record<string, string>> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
+  const { rows } = await onServer(url, (client) =>
+    client.query<{ name: string; setting: string; unit: string | null }>(
       `select name, setting, unit from pg_settings
        where name in ('server_version', 'autovacuum', 'shared_buffers', 'synchronous_commit', 'fsync', 'max_connections')`,
-    );
-    return Object.fromEntries(rows.map((r) => [r.name, r.unit ? `${r.setting} x ${r.unit}` : r.setting]));
-  } finally {
-    await client.end();
-  }
+    ),
+  );
+  return Object.fromEntries(rows.map((r) => [r.name, r.unit ? `${r.setting} x ${r.unit}` : r.setting]));
 }
 
 /** What every phase's database starts with besides the migrations (the bench registers its platform). */
@@ -99,19 +96,9 @@ export async function pgliteDatabases(prepare?: PrepareTemplate): Promise<BenchD
 
 export async function serverDatabases(serverUrl: string, prepare?: PrepareTemplate): Promise<BenchDatabases> {
   const run = `${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-  const urlOf = (name: string) => {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
+  const urlOf = (name: string) => urlOfDatabase(serverUrl, name);
   const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
+    await onServer(serverUrl, (client) => client.query(sql));
   };
   const template = `coursepulse_bench_tpl_${run}`;
   await admin(`create database ${template}`);

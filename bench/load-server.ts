@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { onServer, urlOfDatabase } from './server-admin.js';
 import type { Database } from '../src/models/database.js';
 import { openDatabase } from '../src/models/open-database.js';
 import { buildIfNeeded, freePort } from '../test/support/server-process.js';
@@ -77,16 +77,6 @@ export function gauges(text: string): Map<string, number> {
   return values;
 }
 
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function startLoadServer(o: LoadServerOptions): Promise<LoadServer> {
   buildIfNeeded();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coursepulse-load-'));
@@ -95,10 +85,8 @@ export async function startLoadServer(o: LoadServerOptions): Promise<LoadServer>
   if (o.backend === 'postgres') {
     if (!o.serverUrl) throw new Error('the postgres backend needs a server URL');
     databaseName = `coursepulse_load_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-    await onServer(o.serverUrl, `create database ${databaseName}`);
-    const url = new URL(o.serverUrl);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
+    await onServer(o.serverUrl, (c) => c.query(`create database ${databaseName}`));
+    databaseUrl = urlOfDatabase(o.serverUrl, databaseName);
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -178,7 +166,7 @@ export async function startLoadServer(o: LoadServerOptions): Promise<LoadServer>
         child.kill('SIGKILL');
         await exited;
       }
-      if (databaseName) await onServer(o.serverUrl!, `drop database if exists ${databaseName} with (force)`);
+      if (databaseName) await onServer(o.serverUrl!, (c) => c.query(`drop database if exists ${databaseName} with (force)`));
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

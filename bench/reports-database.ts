@@ -6,9 +6,9 @@
  * load only, so an interrupted load is never reused.
  */
 import crypto from 'node:crypto';
-import pg from 'pg';
 import { activityByStudent } from './activity-generator.js';
 import { generatorOptions, type LoadResult, type ReportsCourseOptions } from './reports-course.js';
+import { onServer, urlOfDatabase } from './server-admin.js';
 import type { RollupSettings } from '../src/ingest/recompute.js';
 import type { Database } from '../src/models/database.js';
 import { migrate } from '../src/models/migrate.js';
@@ -44,21 +44,6 @@ export function reportsDatabaseName(o: Pick<DataIdentity, 'seed' | 'students' | 
   return isDefault ? 'coursepulse_bench_reports' : `coursepulse_bench_reports_${o.students}x${o.days}x${o.visitsPerDay}_s${o.seed}`;
 }
 
-export const urlOfDatabase = (serverUrl: string, name: string): string => {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-};
-
-async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The marker of database `name`: undefined when there is no such database, null when it has none (an incomplete load). */
 export async function readMarker(serverUrl: string, name: string): Promise<LoadMarker | null | undefined> {

@@ -18,7 +18,7 @@
 import { parseArgs } from 'node:util';
 import { buildIfNeeded } from '../support/server-process.js';
 import { crashRun, type Backend, type CrashRunResult } from './crash-run.js';
-import { serverAnswers } from './throwaway-database.js';
+import { serverAnswers } from '../../bench/bench-databases.js';
 
 const LOCAL_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
