@@ -110,7 +110,7 @@ export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now 
   for (const [name, file] of Object.entries(VENDOR_FILES)) app.get(`/static/vendor/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   // The course pages (and their problem pages) may be framed by the platform of their ltik.
-  app.use(['/reports', '/groups'], frameForCourseSession(db, lti.ltiKey));
+  app.use(['/reports', '/groups'], frameForCourseSession(db, lti.ltiKey, lti.reads.frames));
   app.use(routes({ db, lti, adminToken, publicUrl, now, ingest, telemetry, readiness, metricsToken }));
   app.use(notFound);
   app.use(errorHandler);

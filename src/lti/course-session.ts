@@ -8,6 +8,7 @@
  */
 import { verifyLtik } from './ltik-signature.js';
 import { z } from 'zod';
+import type { ReadMemo } from '../models/read-memo.js';
 import type { LtijsDatabase } from './ltijs-database.js';
 import { isStaff } from './roles.js';
 
@@ -41,10 +42,18 @@ const contextToken = z.object({
   launchPresentation: z.object({ locale: z.string().nullish() }).nullish(),
 });
 
+/** What the launch's stored documents say of a session: the part of {@link CourseSession} not in the ltik. */
+export type LaunchSession = Omit<CourseSession, 'userId' | 'ltik'>;
+
+/**
+ * The session of `ltik`, or why there is none. `sessions` remembers the documents' reading for a
+ * few seconds (launch-reads.ts); the ltik's signature and expiry are checked on every request.
+ */
 export async function openCourseSession(
   plugin: LtijsDatabase,
   ltiKey: string,
   ltik: string | undefined,
+  sessions?: ReadMemo<LaunchSession | undefined>,
 ): Promise<CourseSession | SessionProblem> {
   if (!ltik) return 'missing';
   let claims: z.infer<typeof ltikPayload>;
@@ -53,6 +62,15 @@ export async function openCourseSession(
   } catch {
     return 'invalid';
   }
+  const read = () => readLaunchSession(plugin, claims);
+  const key = JSON.stringify([claims.platformUrl, claims.clientId, claims.deploymentId, claims.contextId, claims.user]);
+  const launch = await (sessions ? sessions.read(key, read) : read());
+  if (!launch) return 'expired';
+  if (!isStaff(launch.roles)) return 'forbidden';
+  return { ...launch, userId: claims.user, ltik };
+}
+
+async function readLaunchSession(plugin: LtijsDatabase, claims: z.infer<typeof ltikPayload>): Promise<LaunchSession | undefined> {
   const { platformUrl, clientId, deploymentId, contextId, user } = claims;
   // Both documents expire 24 h after the launch (ltijs-database.ts): the ltik lives as long.
   const [ids, contexts] = await Promise.all([
@@ -61,17 +79,13 @@ export async function openCourseSession(
   ]);
   const id = idToken.safeParse(ids ? ids[0] : undefined);
   const context = contextToken.safeParse(contexts ? contexts[0] : undefined);
-  if (!id.success || !context.success) return 'expired';
-  const roles = context.data.roles ?? [];
-  if (!isStaff(roles)) return 'forbidden';
+  if (!id.success || !context.success) return undefined;
   return {
     platformId: id.data.platformId,
     contextId: context.data.context.id,
-    userId: user,
-    roles,
+    roles: context.data.roles ?? [],
     courseTitle: context.data.context.title ?? null,
     locale: context.data.launchPresentation?.locale ?? null,
-    ltik,
   };
 }
 

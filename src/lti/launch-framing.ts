@@ -20,6 +20,7 @@ import type { Database } from '../models/database.js';
 import { recordPlatformOrigins } from '../models/record-platform-origins.js';
 import { allowFraming, frameAncestorsOfPlatform, originOf } from '../routes/security-headers.js';
 import { verifiedIdTokenClaims } from './launch-claims.js';
+import { forgetLaunchReads, type LaunchReads } from './launch-reads.js';
 
 interface ValidatedToken {
   iss: string;
@@ -33,12 +34,19 @@ export function launchOrigins(req: Request, context: unknown): string[] {
   return [originOf(returnUrl), originOf(req.get('Origin'))].filter((origin): origin is string => origin !== undefined);
 }
 
-/** Wraps ltijs's onConnect handler: records where the launch came from, and lets its platform frame the answer. */
-export function framedLaunch(db: Database, now: () => Date, handler: LtiHandler): LtiHandler {
+/**
+ * Wraps ltijs's onConnect handler: records where the launch came from, and lets its platform frame
+ * the answer. The launch may have changed roles, the course's title or the platform's origins:
+ * what this process remembers of earlier launches is forgotten (launch-reads.ts).
+ */
+export function framedLaunch(db: Database, now: () => Date, reads: LaunchReads, handler: LtiHandler): LtiHandler {
   return (token, req, res, next) => {
     const { iss, clientId, platformId } = token as ValidatedToken;
     recordPlatformOrigins(db, platformId, launchOrigins(req, res.locals.context), now())
-      .then(() => frameAncestorsOfPlatform(db, iss, clientId))
+      .then(() => {
+        forgetLaunchReads(reads);
+        return frameAncestorsOfPlatform(db, iss, clientId);
+      })
       .then((origins) => {
         allowFraming(res, origins);
         return handler(token, req, res, next);

@@ -18,6 +18,7 @@ import { DEFAULT_INGEST_SETTINGS } from '../routes/xapi-statements.js';
 import { cookieBlockedPage, platformProblemPage, refusedLaunchPage } from './launch-pages.js';
 import { relaunchUrl, rememberLogins } from './relaunch.js';
 import { frameForClaimedPlatform, frameForRegistration, framedLaunch } from './launch-framing.js';
+import { createLaunchReads, type LaunchReads } from './launch-reads.js';
 import { useSecureLoginNonces } from './login-nonce.js';
 import { plainLoginParameters } from './login-parameters.js';
 import { catchLtijsRejections, storableLtiRequest } from './ltijs-input.js';
@@ -51,6 +52,8 @@ export interface Lti {
   plugin: LtijsDatabase;
   /** ltijs's key, which also signs the ltiks our routes check (course-session.ts). */
   ltiKey: string;
+  /** What course requests read about their launch, remembered briefly; a launch forgets it (launch-reads.ts). */
+  reads: LaunchReads;
   close(): Promise<void>;
 }
 
@@ -111,7 +114,8 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
   // A rejection inside ltijs's middleware becomes an error answer, not a hung request and an ended process.
   catchLtijsRejections(provider.app);
 
-  const lti: Lti = { provider, plugin, ltiKey, close: () => provider.close({ silent: true }).then(() => undefined) };
+  const clock = now ?? (() => new Date());
+  const lti: Lti = { provider, plugin, ltiKey, reads: createLaunchReads(clock), close: () => provider.close({ silent: true }).then(() => undefined) };
   const rosterDeps = { db, lti, logger, config, now, rollup };
   // The roster is read on every teacher's launch, so the page opens with it loaded.
   const afterStaffLaunch = async (launch: LaunchClaims) => {
@@ -125,10 +129,9 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
     const read = syncRoster(rosterDeps, course);
     await Promise.race([read, new Promise((resolve) => setTimeout(resolve, LAUNCH_ROSTER_WAIT_MS).unref())]);
   };
-  const clock = now ?? (() => new Date());
   // Its platform may frame the launch's answer (launch-framing.ts).
   provider.onConnect(
-    framedLaunch(db, clock, launchHandler({ db, plugin, logger: log, now: clock, afterStaffLaunch, rollup, publicUrl: config.publicUrl })),
+    framedLaunch(db, clock, lti.reads, launchHandler({ db, plugin, logger: log, now: clock, afterStaffLaunch, rollup, publicUrl: config.publicUrl })),
   );
   provider.onDynamicRegistration(dynamicRegistrationHandler({ provider, plugin, config, logger: log, now }));
   // ltijs's default answers these with JSON carrying internal messages (and the request body);

@@ -2,7 +2,9 @@
  * The Activity Overview of one course (activity-reports.md; api.md `GET /api/overview`), whole:
  * the figures of metrics/overview.ts over the course's students — or one group's — with the
  * course, the groups to filter by and the method the figures were made with. One call for the
- * JSON API, the CSV and the page.
+ * JSON API and the CSV ({@link getOverviewReport}); the page's call ({@link getOverviewPage}) adds
+ * what only the page shows — the roster line and each group's members — from the same five reads,
+ * since every query is a round trip that costs CPU and holds a pooled connection.
  */
 import type { RollupSettings } from '../ingest/recompute.js';
 import { OVERVIEW_DAYS, addDays, localDay, overviewFigures, type OverviewFigures } from '../metrics/index.js';
@@ -10,9 +12,9 @@ import type { CourseKey } from '../models/course-key.js';
 import { listCourseGroups, type CourseGroup } from '../models/course-groups.js';
 import type { Database } from '../models/database.js';
 import { getRecentStudentDays } from '../models/get-recent-student-days.js';
-import { getReportCourse } from '../models/get-report-course.js';
+import { getReportCourse, type ReportCourse } from '../models/get-report-course.js';
 import { getStudentTotals } from '../models/get-student-totals.js';
-import { listCourseStudents } from '../models/list-course-students.js';
+import { listCourseStudents, type CourseStudent } from '../models/list-course-students.js';
 import { ReportNotFound } from './report-not-found.js';
 import { reportMethod, type ReportMethod } from './report-method.js';
 
@@ -40,6 +42,15 @@ export interface OverviewReportOptions {
   q?: string | undefined;
 }
 
+/** The report and what the page shows beside it. */
+export interface OverviewPage {
+  report: OverviewReport;
+  /** The course's roster as the header line tells it: the whole course's, whatever the group. */
+  roster: { students: number; syncedAt: Date | null; error: string | null };
+  /** Every group of the course (in the order of `report.groups`) with its members' user ids, for the list's group names. */
+  groupMembers: { id: string; name: string; members: string[] }[];
+}
+
 /** The report; throws {@link ReportNotFound} when the course, or the group asked for, is not the course's. */
 export async function getOverviewReport(
   db: Database,
@@ -48,6 +59,40 @@ export async function getOverviewReport(
   settings: RollupSettings,
   now: Date,
 ): Promise<OverviewReport> {
+  return (await readOverview(db, course, options, settings, now)).report;
+}
+
+/** The report with the page's roster line and group members; throws {@link ReportNotFound} as {@link getOverviewReport} does. */
+export async function getOverviewPage(
+  db: Database,
+  course: CourseKey,
+  options: OverviewReportOptions,
+  settings: RollupSettings,
+  now: Date,
+): Promise<OverviewPage> {
+  const { report, facts, students, groups } = await readOverview(db, course, options, settings, now);
+  return {
+    report,
+    roster: {
+      // The course's students as list-course-students.ts reads them — Active, not left, a Learner
+      // and no staff role (roles.ts) — before any group is chosen: the number the roster line has
+      // always counted (countStudents over the active members' roles).
+      students: students.length,
+      syncedAt: facts.rosterSyncedAt,
+      error: facts.rosterError,
+    },
+    groupMembers: groups.map((g) => ({ id: g.groupId, name: g.name, members: g.members })),
+  };
+}
+
+/** The five reads and the report made of them, with the reads the page uses besides. */
+async function readOverview(
+  db: Database,
+  course: CourseKey,
+  options: OverviewReportOptions,
+  settings: RollupSettings,
+  now: Date,
+): Promise<{ report: OverviewReport; facts: ReportCourse; students: CourseStudent[]; groups: CourseGroup[] }> {
   // Independent reads: on a server they go out together; on PGlite they queue.
   const [facts, students, groups, totals] = await Promise.all([
     getReportCourse(db, course),
@@ -89,11 +134,12 @@ export async function getOverviewReport(
     }),
   });
   const summary = (g: CourseGroup): OverviewGroup => ({ id: g.groupId, name: g.name, setName: g.setName });
-  return {
+  const report: OverviewReport = {
     course: { id: course.contextId, title: facts.title ?? facts.label, timezone },
     ...figures,
     group: group ? summary(group) : null,
     groups: groups.map(summary),
     method: reportMethod(settings, timezone),
   };
+  return { report, facts, students, groups };
 }

@@ -1,7 +1,8 @@
 /**
  * GET /reports/overview?group=&q=&sort=&dir=&shown=: the Activity Overview page of the session's course
  * (the launch renders it too, through {@link overviewView}). The figures are getOverviewReport's —
- * the same as /api/overview's and the CSV's; the page's data is built by the pure
+ * the same as /api/overview's and the CSV's — and come with the roster line and the groups' members
+ * in one call (getOverviewPage, one set of reads); the page's data is built by the pure
  * src/views/overview-view.ts. htmx asks for the whole body (group filter, course header), the
  * figures region (every 60 s), the student list region (search, sorting) or the next rows of the
  * list ("Show more", the region #student-more): render.ts chooses.
@@ -10,11 +11,9 @@ import { z } from 'zod';
 import type { RollupSettings } from '../ingest/recompute.js';
 import { chooseLocale, localeFormat } from '../i18n/index.js';
 import type { CourseSession } from '../lti/course-session.js';
-import { countStudents, staffRoles } from '../lti/roles.js';
-import { listCourseGroups } from '../models/course-groups.js';
+import { staffRoles } from '../lti/roles.js';
 import type { Database } from '../models/database.js';
-import { getCourseSummary } from '../models/get-course-summary.js';
-import { getOverviewReport, ReportNotFound } from '../reports/index.js';
+import { getOverviewPage, ReportNotFound } from '../reports/index.js';
 import { DEFAULT_DIRECTION, OVERVIEW_SORTS, SORT_DIRECTIONS } from '../views/overview-sort.js';
 import { LIST_STEP, MAX_SHOWN, overviewPageData, type OverviewData } from '../views/overview-view.js';
 import { renderProblem, renderView, type View } from '../views/render.js';
@@ -55,11 +54,7 @@ export type OverviewQuery = z.infer<typeof overviewQuery>;
 export async function overviewView(deps: OverviewPageDeps, session: CourseSession, query: OverviewQuery, acceptLanguage?: string): Promise<View<OverviewData>> {
   const course = { platformId: session.platformId, contextId: session.contextId };
   const now = deps.now();
-  const [report, summary, groups] = await Promise.all([
-    getOverviewReport(deps.db, course, { groupId: query.group || undefined, q: query.q }, deps.settings, now),
-    getCourseSummary(deps.db, session.platformId, session.contextId),
-    listCourseGroups(deps.db, course),
-  ]);
+  const { report, roster, groupMembers } = await getOverviewPage(deps.db, course, { groupId: query.group || undefined, q: query.q }, deps.settings, now);
   const sort = query.sort ?? 'name';
   const data = overviewPageData(report, localeFormat(chooseLocale(session.locale, acceptLanguage), report.course.timezone), {
     ltik: session.ltik,
@@ -69,12 +64,8 @@ export async function overviewView(deps: OverviewPageDeps, session: CourseSessio
     shown: query.shown ?? LIST_STEP,
     now,
     launchTitle: session.courseTitle,
-    roster: {
-      students: countStudents(summary?.activeMemberRoles ?? []),
-      syncedAt: summary?.rosterSyncedAt ?? null,
-      error: summary?.rosterError ?? null,
-    },
-    groupMembers: groups,
+    roster,
+    groupMembers,
     ingest: staffRoles(session.roles).includes('Administrator') ? { publicUrl: deps.publicUrl } : null,
   });
   return {

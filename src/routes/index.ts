@@ -77,7 +77,7 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   router.get('/metrics', requireMetricsToken(adminToken, metricsToken), getMetrics(telemetry));
 
   // The course pages: authorised by the launch's ltik, for the course it names only.
-  const course = requireCourse(lti.plugin, lti.ltiKey, db, now);
+  const course = requireCourse(lti, db, now);
   const form = [express.urlencoded({ extended: false, limit: '20kb' }), requireStorableBody];
   const overview = { db, now, settings: ingest };
   // Each report view is written to the audit log as it is sent (report-view-audit.ts).

@@ -5,8 +5,9 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { ltikOf, openCourseSession, type CourseSession, type SessionProblem } from '../lti/course-session.js';
-import type { LtijsDatabase } from '../lti/ltijs-database.js';
+import type { Lti } from '../lti/provider.js';
 import type { Database } from '../models/database.js';
+import { ReadMemo } from '../models/read-memo.js';
 import { touchCourse } from '../models/touch-course.js';
 import { renderProblem } from '../views/render.js';
 
@@ -32,15 +33,20 @@ function refuse(req: Request, res: Response, problem: keyof typeof PROBLEMS): vo
   renderProblem(req, res, status, title, message);
 }
 
-export function requireCourse(plugin: LtijsDatabase, ltiKey: string, db: Database, now: () => Date = () => new Date()): RequestHandler {
+/** touch-course.ts writes at most once a minute; remembering that here saves the round trip too. */
+const TOUCH_EVERY_MS = 60_000;
+
+export function requireCourse(lti: Pick<Lti, 'plugin' | 'ltiKey' | 'reads'>, db: Database, now: () => Date = () => new Date()): RequestHandler {
+  const touched = new ReadMemo<void>({ ttlMs: TOUCH_EVERY_MS, maxEntries: 10_000, now });
   return (req, res, next) => {
-    openCourseSession(plugin, ltiKey, ltikOf(req))
+    openCourseSession(lti.plugin, lti.ltiKey, ltikOf(req), lti.reads.sessions)
       .then(async (session) => {
         if (typeof session === 'string') return refuse(req, res, session);
         const named = req.query.course;
         if (named !== undefined && named !== session.contextId) return refuse(req, res, 'other-course');
         res.locals.session = session satisfies CourseSession;
-        await touchCourse(db, session.platformId, session.contextId, now());
+        const { platformId, contextId } = session;
+        await touched.read(JSON.stringify([platformId, contextId]), () => touchCourse(db, platformId, contextId, now()));
         next();
       })
       .catch(next);

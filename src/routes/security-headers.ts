@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { ltikOf } from '../lti/course-session.js';
 import type { Queryable } from '../models/database.js';
 import { platformFrameOrigins } from '../models/platform-frame-origins.js';
+import type { ReadMemo } from '../models/read-memo.js';
 import { unstorableReason } from './storable-input.js';
 
 /** Where `allowFraming` leaves the origins for the response's head. */
@@ -112,9 +113,10 @@ const ltikPlatform = z.object({ platformUrl: z.string().min(1), clientId: z.stri
  * For the course pages: a request whose ltik we signed may be framed by that launch's platform,
  * whatever the answer — the page, or the problem page of a session that ended or a role that
  * changed — so the teacher reads it inside the LMS. Without a valid ltik: framed by nobody. The
- * ltik's signature is what proves the platform (requireCourse checks the session itself).
+ * ltik's signature is what proves the platform (requireCourse checks the session itself). `frames`
+ * remembers the answer for a few seconds (lti/launch-reads.ts).
  */
-export function frameForCourseSession(db: Queryable, ltiKey: string): RequestHandler {
+export function frameForCourseSession(db: Queryable, ltiKey: string, frames?: ReadMemo<string[]>): RequestHandler {
   return (req, res, next) => {
     const ltik = ltikOf(req);
     if (!ltik) return next();
@@ -124,7 +126,8 @@ export function frameForCourseSession(db: Queryable, ltiKey: string): RequestHan
     } catch {
       return next();
     }
-    frameAncestorsOfPlatform(db, claims.platformUrl, claims.clientId).then((origins) => {
+    const read = () => frameAncestorsOfPlatform(db, claims.platformUrl, claims.clientId);
+    (frames ? frames.read(JSON.stringify([claims.platformUrl, claims.clientId]), read) : read()).then((origins) => {
       allowFraming(res, origins);
       next();
     }, next);

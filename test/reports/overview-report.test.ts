@@ -3,12 +3,13 @@
  * courses opened by a teacher's launch with their roster and groups from the test LMS, and
  * Moodle-shaped statements POSTed to /xapi/statements, then the whole report against figures
  * computed by hand (G = 30 min, T = 60 s). The clock stands at local noon of "today" in the
- * course's zone, so every day below is relative to today.
+ * course's zone, so every day below is relative to today. The page's call (getOverviewPage) is the
+ * same report with the roster line and the groups' members.
  */
 import assert from 'node:assert/strict';
 import { addCoursePulseGroupMembers, createCoursePulseGroup } from '../../src/models/coursepulse-groups.js';
 import type { Day } from '../../src/metrics/index.js';
-import { getOverviewReport, ReportNotFound, type OverviewReport } from '../../src/reports/index.js';
+import { getOverviewPage, getOverviewReport, ReportNotFound, type OverviewPage, type OverviewReport } from '../../src/reports/index.js';
 import { BACKEND } from '../support/databases.js';
 import { overviewChart, overviewWorld, studentBars, type OverviewWorld } from '../support/overview-world.js';
 import { DEFAULT_CONTEXT, type ContextClaim } from '../support/test-platform.js';
@@ -90,6 +91,7 @@ describe(`the Activity Overview report (${BACKEND})`, function () {
     const lee = learner('s-lee', { name: 'Lee Left', given_name: 'Lee', family_name: 'Left' });
     let today: Day;
     let ownGroupId: string;
+    let rosterReadAt: Date;
 
     before(async () => {
       await o.openCourse(context, [ana, jose, zoe, lee], {
@@ -119,6 +121,7 @@ describe(`the Activity Overview report (${BACKEND})`, function () {
         ['instructor-1', 'visit', at(-1, '10:00')],
       ]);
       await o.rereadRoster(context, [ana, jose, zoe]);
+      rosterReadAt = o.x.w.clock.now();
     });
 
     const anaRow = () => ({
@@ -194,6 +197,32 @@ describe(`the Activity Overview report (${BACKEND})`, function () {
         list: [joseRow()],
         group: { id: 'lti-gs:lab-b', name: 'Lab B', setName: null },
       });
+    });
+
+    it("gives the page the same report, the whole course's roster line whatever the group, and every group's members", async () => {
+      const page = (options: { groupId?: string; q?: string } = {}) => getOverviewPage(o.x.w.t.db, o.key(context.id), options, SETTINGS, o.x.w.clock.now());
+      const groupMembers = () => [
+        { id: ownGroupId, name: 'Follow up', members: ['s-zoe'] },
+        // As the roster's reread read them (one read per student: Lee, who left, and the instructor are not asked about).
+        { id: 'lti-gs:lab-a', name: 'Lab A', members: ['s-ana'] },
+        { id: 'lti-gs:lab-b', name: 'Lab B', members: ['s-jose', 's-zoe'] },
+      ];
+      // Ana, José and Zoë: not Lee, who left, nor the instructor.
+      const roster = { students: 3, syncedAt: rosterReadAt, error: null };
+      const expected: OverviewPage = { report: whole(), roster, groupMembers: groupMembers() };
+      assert.deepEqual(await page(), expected);
+      assert.deepEqual(await page({ groupId: 'lti-gs:lab-a', q: 'ana' }), { ...expected, report: await report(context.id, { groupId: 'lti-gs:lab-a', q: 'ana' }) });
+      await assert.rejects(page({ groupId: 'nope' }), (e: unknown) => e instanceof ReportNotFound && e.message === 'no group "nope" in this course');
+
+      // A failed read keeps the roster it read before, and says why.
+      const setError = (error: string | null) =>
+        o.x.w.t.db.query('update courses set roster_error = $3 where platform_id = $1 and context_id = $2', [o.x.platformId, context.id, error]);
+      await setError('the LMS answered 503');
+      try {
+        assert.deepEqual(await page(), { ...expected, roster: { ...roster, error: 'the LMS answered 503' } });
+      } finally {
+        await setError(null);
+      }
     });
 
     it("answers not found for a group id the course does not have, another course's included", async () => {

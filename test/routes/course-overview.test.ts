@@ -3,19 +3,22 @@
  * and groups from the test LMS, statements POSTed to /xapi/statements) in a course in Oslo time:
  * the full page and each region htmx asks for, the figures against /api/overview's, the group
  * filter, the search, the orders, the links that keep working without JavaScript, the empty
- * course, the Norwegian page, every refusal, and the paging of a long list ("Show 100 more").
+ * course, the Norwegian page, every refusal, the paging of a long list ("Show 100 more"), and
+ * how many queries the page's data costs.
  */
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { localeFormat } from '../../src/i18n/index.js';
 import type { Day } from '../../src/metrics/index.js';
+import type { Database } from '../../src/models/database.js';
 import type { OverviewReport } from '../../src/reports/index.js';
+import { overviewView, type OverviewQuery } from '../../src/routes/course-overview.js';
 import { BACKEND } from '../support/databases.js';
 import { ltikOf } from '../support/lti-world.js';
 import { overviewWorld, type OverviewWorld } from '../support/overview-world.js';
 import { students } from '../support/roster-members.js';
 import { CLAIMS, DEFAULT_CONTEXT, ROLES, type ContextClaim } from '../support/test-platform.js';
-import { learner } from '../support/xapi-world.js';
+import { learner, SETTINGS } from '../support/xapi-world.js';
 
 const ZONE = 'Europe/Oslo';
 const en = localeFormat('en', ZONE);
@@ -98,6 +101,7 @@ describe(`the Activity Overview page (${BACKEND})`, function () {
   let ltik: string;
   let otherLtik: string;
   let today: Day;
+  let rosterReadAt: Date;
   const context: ContextClaim = { ...DEFAULT_CONTEXT, id: 'page-course', title: 'Cell Biology' };
   const other: ContextClaim = { ...DEFAULT_CONTEXT, id: 'page-other', title: 'Other course' };
   const empty: ContextClaim = { ...DEFAULT_CONTEXT, id: 'page-empty', title: 'Quiet course' };
@@ -111,6 +115,8 @@ describe(`the Activity Overview page (${BACKEND})`, function () {
   before(async () => {
     o = await overviewWorld();
     ltik = await o.openCourse(context, [ana, bob, eve, tom], { timezone: ZONE, groups: [{ id: 'lab-a', name: 'Lab A', members: ['s-ana', 's-tom'] }] });
+    // The clock stands still until noonIn: the roster read just now is stamped with this instant.
+    rosterReadAt = o.x.w.clock.now();
     otherLtik = await o.openCourse(other, [ana], { groups: [{ id: 'other-lab', name: 'Other lab', members: ['s-ana'] }] });
     today = o.noonIn(ZONE);
     const at = (offset: number, time: string) => o.at(today, offset, time, ZONE);
@@ -175,6 +181,45 @@ describe(`the Activity Overview page (${BACKEND})`, function () {
     };
     assert.deepEqual(spec.encoding.tooltip.map((field) => field.title), ['Date', 'Visits', 'Visitors', 'Average visit duration']);
     assert.deepEqual(spec.data.values.map((v) => v.date), report.last7Days.filter((d) => d.visits > 0).map((d) => d.date));
+  });
+
+  it("reads the page's data in five queries: the report's, which carry the roster line and the groups' members too", async () => {
+    // A wrapper over the test's real database that counts what goes out; each query is a round trip
+    // (CPU on both ends, a pooled connection held). The page used to make 8: the report's 5, the
+    // course row and the active members' roles again for the roster line, and the groups again.
+    const real = o.x.w.t.db;
+    let queries = 0;
+    const counted: Database = {
+      kind: real.kind,
+      orm: real.orm,
+      query: <Row extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]) => {
+        queries += 1;
+        return real.query<Row>(text, params);
+      },
+      exec: (script) => real.exec(script),
+      transaction: (work) => real.transaction(work),
+      ping: () => real.ping(),
+      close: () => real.close(),
+    };
+    // The session require-course.ts makes of the teacher's ltik (its own queries are not the page's).
+    const session = { platformId: o.x.platformId, contextId: context.id, userId: 'instructor-1', roles: [ROLES.instructor], courseTitle: context.title ?? null, locale: null, ltik };
+    const deps = { db: counted, now: () => o.x.w.clock.now(), settings: SETTINGS, publicUrl: o.x.w.tool.url };
+    const countFor = async (query: OverviewQuery) => {
+      queries = 0;
+      const view = await overviewView(deps, session, query);
+      return { queries, roster: view.data.roster.text };
+    };
+    const rosterLine = async (path: string) => decode(only((await get(path).expect(200)).text, /<p class="roster-line"[^>]*>([^<]*)<\/p>/)[1]!);
+    // The roster line is the whole course's (4 students), whatever the group, as the pages show it.
+    const line = en.t('overview.rosterRead', { count: 4, time: en.time(rosterReadAt) });
+    assert.deepEqual(
+      {
+        whole: await countFor({}),
+        group: await countFor({ group: labA, q: 'a', sort: 'total', dir: 'desc', shown: 1 }),
+        pages: [await rosterLine('/reports/overview'), await rosterLine(`/reports/overview?group=${encodeURIComponent(labA)}`)],
+      },
+      { whole: { queries: 5, roster: line }, group: { queries: 5, roster: line }, pages: [line, line] },
+    );
   });
 
   it('follows the group in the figures and the list, and keeps it in the figures region and the links', async () => {

@@ -2,8 +2,9 @@
  * The audit log of report views over HTTP: each report route (page, JSON, CSV) answered to a
  * teacher's ltik writes exactly one `report_views` row — the viewer (the launch's user and roles),
  * the course, the student (none for the overview), the form, the request id, the frozen clock's
- * time — and the regions htmx refreshes or swaps alone, refusals and failures write none. A failed
- * insert is logged and the report is sent all the same.
+ * time — and the regions htmx refreshes or swaps alone, refusals and failures write none. Views
+ * of concurrent requests are all written, each before its answer. A failed insert is logged and
+ * the report is sent all the same.
  */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
@@ -126,6 +127,41 @@ describe(`the audit log of report views (${BACKEND})`, function () {
       // Written before the answer was sent: there when the client has it.
       assert.deepEqual(await viewsAfterLaunch(context.id), expected, path);
     }
+  });
+
+  it('writes the views of concurrent requests, each before its answer', async () => {
+    const { context, ltik } = await openCourse();
+    const requests: Array<[path: string, view: string, student: string | null]> = [
+      ['/api/overview', 'overview-json', null],
+      ['/reports/overview', 'overview-page', null],
+      ['/api/students/u-grace', 'student-json', 'u-grace'],
+      ['/api/students/u-jose', 'student-json', 'u-jose'],
+      ['/reports/students/u-grace/days.csv', 'student-days-csv', 'u-grace'],
+      ['/reports/overview/students.csv', 'overview-csv', null],
+    ];
+    const answers = await Promise.all(
+      requests.map(async ([path], i) => {
+        const res = await get(path, ltik, { 'X-Request-Id': `concurrent-${i}` });
+        // Written before the answer was sent: there when the client has it.
+        const written = await x.rows('select 1 from report_views where context_id = $1 and request_id = $2', [context.id, `concurrent-${i}`]);
+        return `${res.status} ${path}: ${written.length} row`;
+      }),
+    );
+    assert.deepEqual(answers, requests.map(([path]) => `200 ${path}: 1 row`));
+    const byRequest = (a: Record<string, unknown>, b: Record<string, unknown>) => String(a.request_id).localeCompare(String(b.request_id));
+    assert.deepEqual(
+      (await viewsAfterLaunch(context.id)).sort(byRequest),
+      requests.map(([, view, student], i) => ({
+        platform_id: x.platformId,
+        context_id: context.id,
+        viewed_at: new Date(VIEWED_AT),
+        viewer_user_id: 'ta-1',
+        viewer_roles: [TA],
+        student_user_id: student,
+        view,
+        request_id: `concurrent-${i}`,
+      })),
+    );
   });
 
   it('writes none for the regions htmx refreshes or swaps alone, the switcher, the groups, HEAD, and refused or failed requests', async () => {
