@@ -19,7 +19,7 @@ import { openLoop } from './load-scheduler.js';
 import { startLoadServer, type ServerSample } from './load-server.js';
 import { LiveStatements } from './load-statements.js';
 import { storedStatements } from './load-stored.js';
-import { INGEST_CLASS, REPORT_CLASSES, reportRequests } from './load-traffic.js';
+import { INGEST_CLASS, REPORT_CLASSES, reportClassesNamed, reportRequests } from './load-traffic.js';
 import type { BenchBackend } from './bench-databases.js';
 
 export interface LoadOptions {
@@ -31,6 +31,8 @@ export interface LoadOptions {
   ingestRate: number;
   /** Report requests a second. */
   reportRate: number;
+  /** Only these report classes (load-traffic.ts's names), by their weights; default all. */
+  reportClasses?: readonly string[];
   students: number;
   days: number;
   /** Courses the live statements go to (the report course is one of them). */
@@ -117,8 +119,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const { ltik, authorizations, courseIds } = courses;
     const base = new URL(server.url);
     const live = new LiveStatements(courses.activity, courseIds, courses.now, BATCH_SIZE);
-    const nextReport = reportRequests(o.seed, o.students, ltik);
-    const reportNames = REPORT_CLASSES.map((c) => c.name);
+    const classes = o.reportClasses ? reportClassesNamed(o.reportClasses) : REPORT_CLASSES;
+    const nextReport = reportRequests(o.seed, o.students, ltik, classes);
+    const reportNames = classes.map((c) => c.name);
     const recorder = new LoadRecorder([INGEST_CLASS, ...reportNames]);
     const perCourse = new Map(courseIds.map((id) => [id, { acknowledged: 0, uncertain: 0 }]));
     const ingest = { requests: 0, sent: 0, acknowledged: 0, rateLimited: 0, uncertain: 0 };

@@ -1,6 +1,6 @@
 /**
  * The server under load: CoursePulse as a process of its own, started as `npm start` starts it
- * (build if needed, then `node dist/main.js`), so that its memory is measured apart from the load
+ * (build if needed, then `node <SERVER_NODE_ARGS> dist/main.js`), so that its memory is measured apart from the load
  * generator's and a crash of it is seen as a crash. It runs on a throw-away database: a PGlite
  * `DATA_DIR` in a temporary folder (created by its first start, as in production), or a database
  * created on the PostgreSQL server and dropped at the end. Its configuration is the production
@@ -19,6 +19,7 @@ import type { Database } from '../src/models/database.js';
 import { openDatabase } from '../src/models/open-database.js';
 import { buildIfNeeded, freePort } from '../test/support/server-process.js';
 import type { BenchBackend } from './bench-databases.js';
+import { SERVER_NODE_ARGS } from '../src/server-node-args.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** How long a start may take: a first PGlite start creates the database (5–15 s, longer on a busy machine). */
@@ -110,7 +111,7 @@ export async function startLoadServer(o: LoadServerOptions): Promise<LoadServer>
   // was full: measured, 14 % of the server's CPU profile in writev and p99s near a second.
   const logFile = path.join(dataDir, 'server.log');
   const logFd = fs.openSync(logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', logFd, logFd] });
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_ARGS, ...nodeArgs, 'dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);
   const tailOfLog = (): string => {
     try {

@@ -37,14 +37,26 @@ export interface ReportRequest {
   headers: Record<string, string>;
 }
 
-/** Draws report requests for the course's `students` with the launch's ltik. */
-export function reportRequests(seed: number, students: number, ltik: string): () => ReportRequest {
+/**
+ * The classes of `names`, for a run of some classes only (`--report-class`: what one kind of
+ * request costs the server, at the rate it can take). Throws naming the classes there are.
+ */
+export function reportClassesNamed(names: readonly string[]): ReportClass[] {
+  const unknown = names.filter((name) => !REPORT_CLASSES.some((c) => c.name === name));
+  if (unknown.length > 0) {
+    throw new RangeError(`no report class ${unknown.map((n) => JSON.stringify(n)).join(', ')}; the classes: ${REPORT_CLASSES.map((c) => JSON.stringify(c.name)).join(', ')}`);
+  }
+  return REPORT_CLASSES.filter((c) => names.includes(c.name));
+}
+
+/** Draws report requests of `classes` (by their weights) for the course's `students` with the launch's ltik. */
+export function reportRequests(seed: number, students: number, ltik: string, classes: readonly ReportClass[] = REPORT_CLASSES): () => ReportRequest {
   const random = seededRandom(seed ^ 0x1b873593);
-  const total = REPORT_CLASSES.reduce((sum, c) => sum + c.weight, 0);
+  const total = classes.reduce((sum, c) => sum + c.weight, 0);
   const base = { Authorization: `Bearer ${ltik}`, 'Accept-Encoding': 'gzip, deflate, br' };
   return () => {
     let roll = random() * total;
-    const chosen = REPORT_CLASSES.find((c) => (roll -= c.weight) < 0) ?? REPORT_CLASSES[0]!;
+    const chosen = classes.find((c) => (roll -= c.weight) < 0) ?? classes[0]!;
     const student = studentUserId(1 + Math.floor(random() * students));
     const headers = chosen.htmxTarget ? { ...base, 'HX-Request': 'true', 'HX-Target': chosen.htmxTarget } : base;
     return { className: chosen.name, path: chosen.path(student), headers };

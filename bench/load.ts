@@ -9,12 +9,15 @@
  *   --duration S           seconds of load (default 600)
  *   --ingest-rate N        statements a second, in requests of 100 (default 2000)
  *   --report-rate N        report requests a second (default 200)
+ *   --report-class NAME    only this class of report requests (repeatable; bench/load-traffic.ts's names):
+ *                          at a rate above what the server takes, the answered rate is what one kind costs
  *   --students N --days N  the report course: students, and days of activity preloaded (default 200 x 60)
  *   --ingest-courses N     courses the statements go to, the report course one of them (default 10)
  *   --seed N               the generator's seed (default 1)
  *   --database postgres|pglite   default postgres: DATABASE_URL's server, or postgres://postgres@127.0.0.1:5432/postgres
  *   --quick                a 30-second smoke run (50 students x 14 days, 3 courses, 500 statements/s, 50 reports/s)
- * The same as environment variables: BENCH_DURATION, BENCH_INGEST_RATE, BENCH_REPORT_RATE,
+ * The same as environment variables: BENCH_DURATION, BENCH_INGEST_RATE, BENCH_REPORT_RATE, BENCH_REPORT_CLASSES
+ * (names separated by commas),
  * BENCH_STUDENTS, BENCH_DAYS, BENCH_INGEST_COURSES, BENCH_SEED, BENCH_DATABASE, BENCH_QUICK=1 (flags win).
  *
  * Progress goes to stderr (a line every 10 s); the results to stdout and, as JSON, to
@@ -32,6 +35,7 @@ import { whole } from './bench-option.js';
 import { loadGoals, loadProblems } from './load-checks.js';
 import { classTable, goalTable, ingestLines, memoryTable, trendLines } from './load-report.js';
 import { runLoad, type LoadOptions } from './load-run.js';
+import { reportClassesNamed } from './load-traffic.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
@@ -40,6 +44,7 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     'ingest-rate': { type: 'string' },
     'report-rate': { type: 'string' },
+    'report-class': { type: 'string', multiple: true },
     students: { type: 'string' },
     days: { type: 'string' },
     'ingest-courses': { type: 'string' },
@@ -63,7 +68,18 @@ if (backend === 'postgres' && !(await serverAnswers(serverUrl))) {
   process.exit(2);
 }
 
+const reportClasses = values['report-class'] ?? env.BENCH_REPORT_CLASSES?.split(',').map((name) => name.trim()).filter(Boolean);
+if (reportClasses) {
+  try {
+    reportClassesNamed(reportClasses);
+  } catch (error) {
+    process.stderr.write(`--report-class: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
 const options: LoadOptions = {
+  ...(reportClasses ? { reportClasses } : {}),
   backend,
   ...(backend === 'postgres' ? { serverUrl } : {}),
   durationSeconds: whole('duration', values.duration, env.BENCH_DURATION, quick ? 30 : 600, 1),

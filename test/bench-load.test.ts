@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { loadGoals, loadProblems } from '../bench/load-checks.js';
 import { memoryTrend } from '../bench/load-memory.js';
 import { runLoad, type LoadResult } from '../bench/load-run.js';
-import { INGEST_CLASS, REPORT_CLASSES } from '../bench/load-traffic.js';
+import { INGEST_CLASS, REPORT_CLASSES, reportClassesNamed, reportRequests } from '../bench/load-traffic.js';
 import { BACKEND, SERVER_URL } from './support/databases.js';
 
 describe('the load benchmark (npm run bench:load), tiny', () => {
@@ -96,5 +96,20 @@ describe('the load benchmark (npm run bench:load), tiny', () => {
     assert.equal(leaking.verdict, 'growing');
     assert.ok(Math.abs(leaking.slopeMbPerMinute - 10) < 0.5, JSON.stringify(leaking));
     assert.equal(memoryTrend(saw.slice(0, 5)).verdict, 'too few samples');
+  });
+
+  it('draws report requests of the classes chosen (--report-class) by their weights, and names the classes for an unknown one', () => {
+    const names = ['GET /api/overview', 'htmx student live (60 s)'];
+    const next = reportRequests(7, 20, 'the-ltik', reportClassesNamed(names));
+    const drawn = Array.from({ length: 300 }, () => next());
+    const counts = Object.fromEntries(names.map((name) => [name, drawn.filter((r) => r.className === name).length]));
+    assert.deepStrictEqual(new Set(drawn.map((r) => r.className)), new Set(names));
+    // Weights 15 and 15: about half each.
+    assert.ok(Object.values(counts).every((n) => n > 110 && n < 190), JSON.stringify(counts));
+    const live = drawn.find((r) => r.className === names[1])!;
+    assert.deepStrictEqual(live.headers, { Authorization: 'Bearer the-ltik', 'Accept-Encoding': 'gzip, deflate, br', 'HX-Request': 'true', 'HX-Target': 'student-live' });
+    assert.throws(() => reportClassesNamed(['GET /api/overview', 'GET /nowhere']), {
+      message: `no report class "GET /nowhere"; the classes: ${REPORT_CLASSES.map((c) => JSON.stringify(c.name)).join(', ')}`,
+    });
   });
 });

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { main as coursepulse } from '../src/cli/coursepulse.js';
 import { BACKEND, processDatabaseEnv } from './support/databases.js';
+import { SERVER_NODE_ARGS } from '../src/server-node-args.js';
 import { ServerProcess, buildIfNeeded, freePort } from './support/server-process.js';
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -163,5 +164,12 @@ describe(`npm start (${BACKEND})`, function () {
     assert.deepEqual(s.stderr, [
       'Configuration error: VISIT_TIMEOUT_MINUTES="1" is not allowed; expected a whole number of minutes from 5 to 240.',
     ]);
+  });
+});
+
+describe('the Node.js options of the server', () => {
+  it('are the ones npm start runs it with, which the tests and benchmarks that start it use too', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
+    assert.equal(manifest.scripts.start, `node scripts/build-if-needed.mjs && node ${SERVER_NODE_ARGS.join(' ')} dist/main.js`);
   });
 });

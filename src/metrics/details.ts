@@ -5,7 +5,7 @@
  * event and each action on its own day. Pure: today is given, nothing is read.
  */
 import { addMonths, isMonth, monthBounds, monthOf, type Month } from './calendar-month.js';
-import { addDays, isoWeekday, type Day } from './local-day.js';
+import { addDays, dayRange, isoWeekday, type Day } from './local-day.js';
 import { averageOrNull, roundHalfAwayFromZero } from './rounding.js';
 import type { DayRollup } from './daily-rollup.js';
 
@@ -122,11 +122,7 @@ function communicationOf(rows: Iterable<Omit<StudentDayCounts, 'day'>>): Communi
   return counts;
 }
 
-function daysOf({ from, to }: DayRange): Day[] {
-  const days: Day[] = [];
-  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
-  return days;
-}
+const daysOf = ({ from, to }: DayRange): Day[] => dayRange(from, to);
 
 export function studentFigures({ today, days: rows, lastVisit, month }: StudentFiguresInput): StudentFigures {
   const byDay = new Map(rows.map((row) => [row.day, row]));

@@ -11,7 +11,7 @@ export {
   type Visit,
 } from './sessions.js';
 export { dailyRollup, type DayRollup } from './daily-rollup.js';
-export { addDays, assertTimeZone, daysBetween, isoWeekday, localDay, localDayStart, type Day } from './local-day.js';
+export { addDays, assertTimeZone, dayRange, daysBetween, isoWeekday, localDay, localDayStart, type Day } from './local-day.js';
 export { averageOrNull, roundHalfAwayFromZero } from './rounding.js';
 export { matchesSearch, searchKey } from './name-search.js';
 export {

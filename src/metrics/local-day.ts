@@ -111,6 +111,13 @@ export function addDays(day: Day, days: number): Day {
   return formatUtcDay(utcMidnight(day) + days * DAY_MS);
 }
 
+/** Every day from `from` through `to`, in order (none when `to` is earlier): the two are parsed once, not every day. */
+export function dayRange(from: Day, to: Day): Day[] {
+  const start = utcMidnight(from);
+  const count = Math.round((utcMidnight(to) - start) / DAY_MS) + 1;
+  return Array.from({ length: Math.max(0, count) }, (_, i) => formatUtcDay(start + i * DAY_MS));
+}
+
 /** Calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: Day, to: Day): number {
   return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);

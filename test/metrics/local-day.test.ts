@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { addDays, assertTimeZone, daysBetween, isoWeekday, localDay, localDayStart } from '../../src/metrics/index.js';
+import { addDays, assertTimeZone, dayRange, daysBetween, isoWeekday, localDay, localDayStart } from '../../src/metrics/index.js';
 
 const at = (iso: string): number => Date.parse(iso);
 const HOUR = 3_600_000;
@@ -103,6 +103,11 @@ describe('local days', () => {
       [daysBetween('2024-01-01', '2025-01-01'), daysBetween('2024-03-31', '2024-03-30'), daysBetween('2024-10-27', '2024-10-28')],
       [366, -1, 1],
     );
+    assert.deepEqual(
+      [dayRange('2024-02-27', '2024-03-02'), dayRange('2024-12-31', '2024-12-31'), dayRange('2024-03-31', '2024-03-30'), dayRange('2023-01-01', '2023-12-31').length],
+      [['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01', '2024-03-02'], ['2024-12-31'], [], 365],
+    );
+    assert.throws(() => dayRange('2023-02-29', '2023-03-01'), /Not a day/);
     // 2024-09-09 is a Monday.
     assert.deepEqual(
       ['2024-09-09', '2024-09-10', '2024-09-14', '2024-09-15'].map(isoWeekday),

@@ -2,6 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_ARGS } from '../../src/server-node-args.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -38,7 +39,7 @@ export class ServerProcess {
   /** Starts the process; `env` is added to a minimal environment (no inherited configuration). */
   static start(env: Record<string, string | undefined>): ServerProcess {
     const port = env.PORT ?? '3000';
-    const child = spawn(process.execPath, ['dist/main.js'], {
+    const child = spawn(process.execPath, [...SERVER_NODE_ARGS, 'dist/main.js'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
