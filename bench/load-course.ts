@@ -14,7 +14,7 @@ import http from 'node:http';
 import supertest from 'supertest';
 import { studentUserId } from './bench-course.js';
 import { send } from './load-client.js';
-import { preloadBatches, type LoadCourseActivity } from './load-statements.js';
+import { preloadBatches, StatementIdentities, type LoadCourseActivity } from './load-statements.js';
 import { ROLES, TestPlatform, type ContextClaim, type Member } from '../test/support/test-platform.js';
 
 /** The report course's LTI context id (a Moodle course id); the other ingest courses follow it. */
@@ -55,6 +55,8 @@ export interface LoadCourses {
   /** `Basic …` of each live ingest credential. */
   authorizations: string[];
   preload: PreloadResult;
+  /** The statements made so far (the preload's): the live stream makes only others. */
+  identities: StatementIdentities;
   launchMs: number;
   close(): Promise<void>;
 }
@@ -147,14 +149,15 @@ export async function setUpLoadCourses(serverUrl: string, adminToken: string, o:
 
     const now = new Date();
     const activity: LoadCourseActivity = { seed: o.seed, lmsUrl: platform.issuer, students: o.students, days: o.days };
-    const { bodies, statements } = preloadBatches(activity, REPORT_COURSE_ID, now, BATCH_SIZE);
+    const identities = new StatementIdentities();
+    const { bodies, statements } = preloadBatches(activity, REPORT_COURSE_ID, now, BATCH_SIZE, identities);
     // Credentials of their own, each well within its burst of INGEST_RATE_PER_MINUTE requests
     // (600 by default), so that the preload is quick and the live credentials start full.
     const preloadCredentials: string[] = [];
     for (let i = 0; i < Math.min(20, Math.ceil(bodies.length / PRELOAD_REQUESTS_PER_CREDENTIAL)); i++) preloadCredentials.push(await credential(`load bench preload ${i + 1}`));
     o.progress(`preloading the report course: ${o.students} students x ${o.days} days, ${statements.toLocaleString('en')} statements in ${bodies.length} requests`);
     const loaded = await preload(serverUrl, preloadCredentials, bodies, o.progress);
-    return { platform, activity, now, courseIds, platformId, ltik, authorizations, preload: { statements, ...loaded }, launchMs, close: () => platform.close() };
+    return { platform, activity, now, courseIds, platformId, ltik, authorizations, preload: { statements, ...loaded }, identities, launchMs, close: () => platform.close() };
   } catch (err) {
     await platform.close();
     throw err;

@@ -118,7 +118,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     courses = await setUpLoadCourses(server.url, server.adminToken, { seed: o.seed, students: o.students, days: o.days, ingestCourses: o.ingestCourses, credentials, progress: o.progress });
     const { ltik, authorizations, courseIds } = courses;
     const base = new URL(server.url);
-    const live = new LiveStatements(courses.activity, courseIds, courses.now, BATCH_SIZE);
+    const live = new LiveStatements(courses.activity, courseIds, courses.now, BATCH_SIZE, courses.identities);
     const classes = o.reportClasses ? reportClassesNamed(o.reportClasses) : REPORT_CLASSES;
     const nextReport = reportRequests(o.seed, o.students, ltik, classes);
     const reportNames = classes.map((c) => c.name);

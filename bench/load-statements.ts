@@ -10,28 +10,37 @@
  *   so no live statement can equal a stored one: every acknowledged statement must add a row, which
  *   the end of the run checks.
  *
- * Statements are kept as JSON text (made once); those an LRS takes for one event (the generator's
- * timestamps are whole seconds, so two clicks of a student on one item in one second are one
- * statement to an LRS: distinctStatements) are sent once.
+ * Statements are kept as JSON text (made once); those an LRS takes for one event are sent once
+ * (StatementIdentities) — across the whole platform, as the server tells them apart.
  */
 import { activityByStudent, courseActivity, type GeneratorOptions } from './activity-generator.js';
 import { deriveStatementId } from '../src/ingest/statement-id.js';
 import type { Statement } from '../src/ingest/statement-validation.js';
 
 /**
- * The distinct statements among `statements` (JSON of each) as an LRS tells them apart: by the id
- * an id-less statement gets (statement-id.ts: actor, verb, object, time, Moodle's event name), not
- * by their whole text — two clicks in one second that differ only in their result are one event,
- * answered as a re-send, and would not add a row. (Deduplicating by text left 2 of 300,000 such
- * pairs in a ten-minute run, which the end check then counted as lost.)
+ * The statements a run has made so far, as an LRS tells them apart: by the id an id-less statement
+ * gets (statement-id.ts: actor, verb, object, time, Moodle's event name), not by their whole text,
+ * and across the platform, not per course — statement ids are the LRS's. The generator's times are
+ * whole seconds and its courses share their students and module ids (`mod/page/view.php?id=40` in
+ * every course), so two clicks in one second that differ only in their result, or the same click
+ * in two courses, are one statement, answered as a re-send, and would not add a row. Counted per
+ * course-day, a ten-minute run had 2 of 300,000 such pairs (both across courses) that the end
+ * check then reported as lost; one set for the run sends each statement once.
  */
-function distinctStatements(statements: Iterable<Record<string, unknown>>): string[] {
-  const byId = new Map<string, string>();
-  for (const statement of statements) {
-    const id = deriveStatementId(statement as unknown as Statement);
-    if (!byId.has(id)) byId.set(id, JSON.stringify(statement));
+export class StatementIdentities {
+  readonly #ids = new Set<string>();
+
+  /** The JSON of those of `statements` not made before, in order; they count as made from now on. */
+  distinct(statements: Iterable<Record<string, unknown>>): string[] {
+    const fresh: string[] = [];
+    for (const statement of statements) {
+      const id = deriveStatementId(statement as unknown as Statement);
+      if (this.#ids.has(id)) continue;
+      this.#ids.add(id);
+      fresh.push(JSON.stringify(statement));
+    }
+    return fresh;
   }
-  return [...byId.values()];
 }
 
 const DAY_MS = 86_400_000;
@@ -49,9 +58,15 @@ export interface LoadCourseActivity {
 export const utcDay = (now: Date): number => Math.floor(now.getTime() / DAY_MS) * DAY_MS;
 
 /** The report course's activity as request bodies of up to `batchSize` statements, in time order; and how many distinct statements. */
-export function preloadBatches(o: LoadCourseActivity, courseId: string, now: Date, batchSize: number): { bodies: string[]; statements: number } {
+export function preloadBatches(
+  o: LoadCourseActivity,
+  courseId: string,
+  now: Date,
+  batchSize: number,
+  identities: StatementIdentities,
+): { bodies: string[]; statements: number } {
   const generator: GeneratorOptions = { seed: o.seed, lmsUrl: o.lmsUrl, courseId, students: o.students, days: o.days, start: new Date(utcDay(now) - o.days * DAY_MS) };
-  const all = distinctStatements((function* () {
+  const all = identities.distinct((function* () {
     for (const { statement } of courseActivity(generator)) yield statement;
   })());
   const bodies: string[] = [];
@@ -81,6 +96,8 @@ export class LiveStatements {
     private readonly courseIds: readonly string[],
     private readonly now: Date,
     private readonly batchSize: number,
+    /** The run's, which the preload's statements are in already. */
+    private readonly identities: StatementIdentities,
   ) {
     this.#queues = courseIds.map(() => []);
     // The day before the preload's first: older activity arriving, never a stored statement again.
@@ -96,7 +113,7 @@ export class LiveStatements {
     return { courseId: this.courseIds[course]!, body: `[${batch.join(',')}]`, count: batch.length };
   }
 
-  /** One course-day of every student, in time order, distinct statements only. */
+  /** One course-day of every student, in time order, statements not made before only. */
   #courseDay(course: number): string[] {
     const dayBack = this.#dayBack[course]!++;
     this.courseDays++;
@@ -111,6 +128,6 @@ export class LiveStatements {
     const events: Array<{ at: number; statement: Record<string, unknown> }> = [];
     for (const student of activityByStudent(generator)) for (const e of student.events) events.push({ at: e.at, statement: e.statement });
     events.sort((a, b) => a.at - b.at);
-    return distinctStatements(events.map((e) => e.statement));
+    return this.identities.distinct(events.map((e) => e.statement));
   }
 }

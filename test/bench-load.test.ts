@@ -3,6 +3,9 @@ import { loadGoals, loadProblems } from '../bench/load-checks.js';
 import { memoryTrend } from '../bench/load-memory.js';
 import { runLoad, type LoadResult } from '../bench/load-run.js';
 import { INGEST_CLASS, REPORT_CLASSES, reportClassesNamed, reportRequests } from '../bench/load-traffic.js';
+import { LiveStatements, preloadBatches, StatementIdentities } from '../bench/load-statements.js';
+import { deriveStatementId } from '../src/ingest/statement-id.js';
+import type { Statement } from '../src/ingest/statement-validation.js';
 import { BACKEND, SERVER_URL } from './support/databases.js';
 
 describe('the load benchmark (npm run bench:load), tiny', () => {
@@ -111,5 +114,21 @@ describe('the load benchmark (npm run bench:load), tiny', () => {
     assert.throws(() => reportClassesNamed(['GET /api/overview', 'GET /nowhere']), {
       message: `no report class "GET /nowhere"; the classes: ${REPORT_CLASSES.map((c) => JSON.stringify(c.name)).join(', ')}`,
     });
+  });
+
+  it('makes each statement once in a run, as the server tells them apart: across courses and after the preload', () => {
+    const identities = new StatementIdentities();
+    const activity = { seed: 5, lmsUrl: 'https://moodle.example.edu', students: 4, days: 2 };
+    const now = new Date('2026-03-20T12:00:00Z');
+    const preload = preloadBatches(activity, '301', now, 10, identities);
+    const live = new LiveStatements(activity, ['301', '302'], now, 10, identities);
+    const made = [...preload.bodies, ...Array.from({ length: 20 }, () => live.next().body)].flatMap((body) => JSON.parse(body) as Record<string, unknown>[]);
+    const ids = made.map((statement) => deriveStatementId(statement as unknown as Statement));
+    assert.equal(new Set(ids).size, ids.length, 'no statement the server would take for another one');
+    // The same click in another course (the generator's module ids are shared), and one a second later.
+    const first = made[0]!;
+    const elsewhere = { ...first, context: { ...(first.context as object), contextActivities: { grouping: [{ id: 'https://moodle.example.edu/course/view.php?id=302' }] } } };
+    const later = { ...first, timestamp: new Date(Date.parse(String(first.timestamp)) + 1000).toISOString() };
+    assert.deepStrictEqual(identities.distinct([elsewhere, later, later]), [JSON.stringify(later)]);
   });
 });
