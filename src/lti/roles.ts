@@ -55,8 +55,3 @@ export function isLearner(roles: readonly string[] = []): boolean {
   if (isStaff(roles)) return false;
   return roles.some((role) => LEARNER.has(role.trim()) || role.trim().startsWith(`${LIS}membership/Learner#`));
 }
-
-/** How many of these members (their roles) are students. */
-export function countStudents(memberRoles: readonly (readonly string[])[]): number {
-  return memberRoles.filter((roles) => isLearner(roles)).length;
-}

@@ -76,7 +76,7 @@ export async function getOverviewPage(
     roster: {
       // The course's students as list-course-students.ts reads them — Active, not left, a Learner
       // and no staff role (roles.ts) — before any group is chosen: the number the roster line has
-      // always counted (countStudents over the active members' roles).
+      // always counted (the Learners among the active members).
       students: students.length,
       syncedAt: facts.rosterSyncedAt,
       error: facts.rosterError,
