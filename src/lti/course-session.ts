@@ -53,7 +53,7 @@ export async function openCourseSession(
   plugin: LtijsDatabase,
   ltiKey: string,
   ltik: string | undefined,
-  sessions?: ReadMemo<LaunchSession | undefined>,
+  sessions: ReadMemo<LaunchSession | undefined>,
 ): Promise<CourseSession | SessionProblem> {
   if (!ltik) return 'missing';
   let claims: z.infer<typeof ltikPayload>;
@@ -62,9 +62,8 @@ export async function openCourseSession(
   } catch {
     return 'invalid';
   }
-  const read = () => readLaunchSession(plugin, claims);
   const key = JSON.stringify([claims.platformUrl, claims.clientId, claims.deploymentId, claims.contextId, claims.user]);
-  const launch = await (sessions ? sessions.read(key, read) : read());
+  const launch = await sessions.read(key, () => readLaunchSession(plugin, claims));
   if (!launch) return 'expired';
   if (!isStaff(launch.roles)) return 'forbidden';
   return { ...launch, userId: claims.user, ltik };

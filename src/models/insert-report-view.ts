@@ -49,7 +49,7 @@ export async function insertReportViews(db: Queryable, views: readonly ReportVie
   );
 }
 
-/** Inserts one view (a launch's overview; the report routes go through report-view-log.ts). */
+/** Inserts one view alone (the app's views, the launch's included, go through report-view-log.ts). */
 export async function insertReportView(db: Queryable, view: ReportView): Promise<void> {
   await insertReportViews(db, [view]);
 }

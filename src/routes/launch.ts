@@ -15,7 +15,7 @@ import { isStaff } from '../lti/roles.js';
 import type { Database } from '../models/database.js';
 import { telemetryOf } from '../observability/telemetry.js';
 import { recordLaunch } from '../models/record-launch.js';
-import { insertReportView } from '../models/insert-report-view.js';
+import { reportViewLogOf } from '../models/report-view-log.js';
 import { renderView } from '../views/render.js';
 import { overviewView } from './course-overview.js';
 import { DEFAULT_INGEST_SETTINGS } from './xapi-statements.js';
@@ -76,7 +76,7 @@ export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollu
       // as such (report-view-audit.ts writes the report routes' views; this one answers here).
       const view = await overviewView({ db, now, settings: rollup, publicUrl }, session, {}, req.get('Accept-Language'));
       const record = { platformId: session.platformId, contextId: session.contextId, viewedAt: now(), viewerUserId: session.userId, viewerRoles: session.roles, studentUserId: null, view: 'overview-page' as const, requestId: String(req.id) };
-      await insertReportView(db, record).catch((err: unknown) => logger.error({ ...where, err }, 'report view not written to the audit log'));
+      await reportViewLogOf(db).record(record).catch((err: unknown) => logger.error({ ...where, err }, 'report view not written to the audit log'));
       renderView(req, res, view);
     })().catch(next);
   };

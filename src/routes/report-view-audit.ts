@@ -5,7 +5,7 @@
  *
  * When: once the handler has built the answer and calls `res.send` with a 2xx status, and before
  * the bytes leave — so a refused or failed request (401/403/404/400/500) writes nothing, and a
- * report that was shown has its row, committed. The row goes through the app's ReportViewLog
+ * report that was shown has its row, committed. The row goes through the database's ReportViewLog
  * (models/report-view-log.ts), which writes the views of concurrent requests in one insert of one
  * round trip: under load the CPU goes largely to database round trips, and with many reports at
  * once each pays for a share of one. A failed insert is logged and the report is sent anyway: the
@@ -26,14 +26,12 @@
 import type { RequestHandler } from 'express';
 import type { Database } from '../models/database.js';
 import type { ReportViewKind } from '../models/report-view.js';
-import { reportViewLogOf, type ReportViewLog } from '../models/report-view-log.js';
+import { reportViewLogOf } from '../models/report-view-log.js';
 import { sessionOf } from './require-course.js';
 
 export interface ReportViewAuditDeps {
   db: Database;
   now: () => Date;
-  /** The app's log, shared by its report routes; by default the one log of `db` in this process. */
-  log?: ReportViewLog;
 }
 
 /** The ids of the regions (HX-Target) that htmx refreshes or swaps alone, per report page (views/render.ts's `regions`). */
@@ -50,7 +48,8 @@ function isRegionRequest(req: Parameters<RequestHandler>[0], view: ReportViewKin
 }
 
 /** Records the view of `view` (a student's when the route has `:userId`) as it is sent. */
-export function auditReportView({ db, now, log = reportViewLogOf(db) }: ReportViewAuditDeps, view: ReportViewKind): RequestHandler {
+export function auditReportView({ db, now }: ReportViewAuditDeps, view: ReportViewKind): RequestHandler {
+  const log = reportViewLogOf(db);
   return (req, res, next) => {
     if (req.method !== 'GET' || isRegionRequest(req, view)) return next();
     const send = res.send.bind(res);

@@ -116,7 +116,7 @@ const ltikPlatform = z.object({ platformUrl: z.string().min(1), clientId: z.stri
  * ltik's signature is what proves the platform (requireCourse checks the session itself). `frames`
  * remembers the answer for a few seconds (lti/launch-reads.ts).
  */
-export function frameForCourseSession(db: Queryable, ltiKey: string, frames?: ReadMemo<string[]>): RequestHandler {
+export function frameForCourseSession(db: Queryable, ltiKey: string, frames: ReadMemo<string[]>): RequestHandler {
   return (req, res, next) => {
     const ltik = ltikOf(req);
     if (!ltik) return next();
@@ -127,7 +127,7 @@ export function frameForCourseSession(db: Queryable, ltiKey: string, frames?: Re
       return next();
     }
     const read = () => frameAncestorsOfPlatform(db, claims.platformUrl, claims.clientId);
-    (frames ? frames.read(JSON.stringify([claims.platformUrl, claims.clientId]), read) : read()).then((origins) => {
+    frames.read(JSON.stringify([claims.platformUrl, claims.clientId]), read).then((origins) => {
       allowFraming(res, origins);
       next();
     }, next);
