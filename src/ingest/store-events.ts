@@ -61,7 +61,13 @@ export interface EventOutcome {
 }
 
 export type StoreEventsResult =
-  | { ok: true; events: EventOutcome[]; recomputedStudents: number }
+  | {
+      ok: true;
+      events: EventOutcome[];
+      recomputedStudents: number;
+      /** The courses (context ids) whose students' figures were recomputed: whose reports changed. */
+      changedCourses: string[];
+    }
   | { ok: false; status: 409; error: string };
 
 export interface StoreEventsOptions {
@@ -130,7 +136,7 @@ export async function storePreparedEvents(
   settings: RollupSettings,
   now: Date,
   options: StoreEventsOptions = {},
-): Promise<{ events: EventOutcome[]; recomputedStudents: number; unresolvedGroups: GroupReference[] }> {
+): Promise<{ events: EventOutcome[]; recomputedStudents: number; changedCourses: string[]; unresolvedGroups: GroupReference[] }> {
   const { platformId, source } = sender;
   const wrong = events.find((e) => e.event.source !== source);
   if (wrong) throw new Error(`${wrong.path}: a ${wrong.event.source} event among ${source} events`);
@@ -189,7 +195,7 @@ export async function storePreparedEvents(
     events.flatMap((e, i) => (inserted.has(e.event.sourceId) && rows[i]!.contextId === null && groupOf(e.event) ? [JSON.stringify(groupOf(e.event))] : [])),
   );
   const unresolvedGroups = [...groups].filter(([key]) => waiting.has(key)).map(([, group]) => group);
-  return { events: outcomes, recomputedStudents, unresolvedGroups };
+  return { events: outcomes, recomputedStudents, changedCourses: [...new Set(touched.map((t) => t.contextId))], unresolvedGroups };
 }
 
 /**
@@ -210,7 +216,7 @@ export async function storeEvents(
   now: Date,
   options: StoreEventsOptions = {},
 ): Promise<StoreEventsResult> {
-  if (events.length === 0) return { ok: true, events: [], recomputedStudents: 0 };
+  if (events.length === 0) return { ok: true, events: [], recomputedStudents: 0, changedCourses: [] };
   let stored;
   try {
     stored = await db.transaction((tx) => storePreparedEvents(tx, events, sender, settings, now, options));
@@ -221,11 +227,13 @@ export async function storeEvents(
   await noteIngestWrites(db, stored.events.filter((e) => e.outcome === 'stored').length);
 
   let recomputedStudents = stored.recomputedStudents;
+  const changedCourses = new Set(stored.changedCourses);
   if (stored.unresolvedGroups.length > 0) {
     const late = await coursesOfGroups(db, sender.platformId, stored.unresolvedGroups);
     for (const contextId of new Set(late.values())) {
       recomputedStudents += (await resolvePending(db, { platformId: sender.platformId, contextId }, settings)).students;
+      changedCourses.add(contextId);
     }
   }
-  return { ok: true, events: stored.events, recomputedStudents };
+  return { ok: true, events: stored.events, recomputedStudents, changedCourses: [...changedCourses] };
 }

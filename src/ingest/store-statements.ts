@@ -109,6 +109,8 @@ export type StoreStatementsResult =
       statements: StatementOutcome[];
       /** Students whose figures were recomputed. */
       recomputedStudents: number;
+      /** The courses (context ids) those students belong to: whose reports changed. */
+      changedCourses: string[];
     }
   | { ok: false; status: 400 | 409; error: string };
 
@@ -225,7 +227,7 @@ export async function storePreparedStatements(
   settings: RollupSettings,
   now: Date,
   attachments: readonly AttachmentData[] = [],
-): Promise<{ statements: StatementOutcome[]; recomputedStudents: number }> {
+): Promise<{ statements: StatementOutcome[]; recomputedStudents: number; changedCourses: string[] }> {
   const { platformId } = sender;
   const voiding = statements.filter((s) => s.event.voidsSourceId !== undefined);
   await lockPlatformIngest(tx, platformId, voiding.length > 0 ? 'exclusive' : 'shared');
@@ -283,7 +285,7 @@ export async function storePreparedStatements(
     }
     return { id: s.id, outcome: 'unchanged', notCounted: notCountedReason(existing.get(s.id)!) };
   });
-  return { statements: outcomes, recomputedStudents };
+  return { statements: outcomes, recomputedStudents, changedCourses: [...new Set(touched.map((t) => t.contextId))] };
 }
 
 /**
@@ -307,7 +309,7 @@ export async function storeStatements(
   if (!matched.ok) return { ok: false, status: 400, error: matched.error };
   const signatures = checkSignatures(prepared.statements, matched.data, request.version);
   if (!signatures.ok) return { ok: false, status: 400, error: signatures.error };
-  if (prepared.statements.length === 0) return { ok: true, ids: [], statements: [], recomputedStudents: 0 };
+  if (prepared.statements.length === 0) return { ok: true, ids: [], statements: [], recomputedStudents: 0, changedCourses: [] };
   try {
     const stored = await db.transaction((tx) => storePreparedStatements(tx, prepared.statements, sender, settings, now, matched.data));
     await noteIngestWrites(db, stored.statements.filter((s) => s.outcome === 'stored').length);

@@ -19,6 +19,7 @@ import { cookieBlockedPage, platformProblemPage, refusedLaunchPage } from './lau
 import { relaunchUrl, rememberLogins } from './relaunch.js';
 import { frameForClaimedPlatform, frameForRegistration, framedLaunch } from './launch-framing.js';
 import { createLaunchReads, type LaunchReads } from './launch-reads.js';
+import { ReportReads } from '../reports/report-reads.js';
 import { useSecureLoginNonces } from './login-nonce.js';
 import { plainLoginParameters } from './login-parameters.js';
 import { catchLtijsRejections, storableLtiRequest } from './ltijs-input.js';
@@ -54,6 +55,8 @@ export interface Lti {
   ltiKey: string;
   /** What course requests read about their launch, remembered briefly; a launch forgets it (launch-reads.ts). */
   reads: LaunchReads;
+  /** What the course's reports read, remembered for a moment; whatever changes a course forgets it here (report-reads.ts). */
+  reports: ReportReads;
   close(): Promise<void>;
 }
 
@@ -115,7 +118,7 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
   catchLtijsRejections(provider.app);
 
   const clock = now ?? (() => new Date());
-  const lti: Lti = { provider, plugin, ltiKey, reads: createLaunchReads(clock), close: () => provider.close({ silent: true }).then(() => undefined) };
+  const lti: Lti = { provider, plugin, ltiKey, reads: createLaunchReads(clock), reports: new ReportReads(clock), close: () => provider.close({ silent: true }).then(() => undefined) };
   const rosterDeps = { db, lti, logger, config, now, rollup };
   // The roster is read on every teacher's launch, so the page opens with it loaded.
   const afterStaffLaunch = async (launch: LaunchClaims) => {
@@ -131,7 +134,7 @@ export async function createLti({ config, db, ltiKey, logger, now, rosterOnLaunc
   };
   // Its platform may frame the launch's answer (launch-framing.ts).
   provider.onConnect(
-    framedLaunch(db, clock, lti.reads, launchHandler({ db, plugin, logger: log, now: clock, afterStaffLaunch, rollup, publicUrl: config.publicUrl })),
+    framedLaunch(db, clock, lti.reads, launchHandler({ db, plugin, logger: log, now: clock, afterStaffLaunch, rollup, publicUrl: config.publicUrl, reports: lti.reports })),
   );
   provider.onDynamicRegistration(dynamicRegistrationHandler({ provider, plugin, config, logger: log, now }));
   // ltijs's default answers these with JSON carrying internal messages (and the request body);

@@ -21,8 +21,8 @@ import type { Lti } from './provider.js';
 
 export interface RosterDeps {
   db: Database;
-  /** ltijs: the platform registry and its access tokens. */
-  lti: Pick<Lti, 'provider' | 'plugin'>;
+  /** ltijs: the platform registry and its access tokens; and the reports' remembered reads, which a sync makes stale. */
+  lti: Pick<Lti, 'provider' | 'plugin' | 'reports'>;
   logger: Logger;
   config: Pick<Config, 'canvasGroupRosters'>;
   now?: () => Date;
@@ -60,6 +60,15 @@ const errorMessage = (err: unknown): string => (err instanceof Error ? err.messa
  * reported in the result and logged, and leaves the roster and the other source's groups as they are.
  */
 export async function syncRoster(deps: RosterDeps, course: CourseServices): Promise<RosterSyncResult> {
+  try {
+    return await readAndStoreRoster(deps, course);
+  } finally {
+    // Whatever it stored (members, groups, waiting events counted, the roster line's error) shows in the next report.
+    deps.lti.reports.forget(course);
+  }
+}
+
+async function readAndStoreRoster(deps: RosterDeps, course: CourseServices): Promise<RosterSyncResult> {
   const { db, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const log = logger.child({ component: 'roster', platformId: course.platformId, contextId: course.contextId });

@@ -1,9 +1,11 @@
 /**
  * Reads remembered for a few seconds, per process: what every course request reads about its
- * launch (the session's documents, who may frame the page) and whether the course was marked as
- * in use. Under load these small reads were most of a report request's database round trips, and
- * each round trip costs the server CPU (a socket write) and a pooled connection; the answers
- * change only at a launch, which forgets them in its own process (course-session-reads.ts).
+ * launch (the session's documents, who may frame the page), whether the course was marked as
+ * in use, and the course-wide reads of its reports (reports/report-reads.ts). Under load these
+ * reads were most of a report request's database round trips, and each round trip costs the
+ * server CPU (a socket write) and a pooled connection. Whoever changes
+ * what is remembered forgets it in its own process (lti/launch-reads.ts, reports/report-reads.ts);
+ * other processes see the change when the answer's time is up.
  *
  * A read in flight is shared by the requests that ask for it meanwhile; a failed read is not
  * remembered. Time is the app's clock, so a test that moves its frozen clock moves the memo too.
@@ -42,6 +44,11 @@ export class ReadMemo<V> {
   /** Forgets every answer (a launch may have changed any of them). */
   clear(): void {
     this.entries.clear();
+  }
+
+  /** Forgets the answers whose keys start with `prefix` (what one write changed). */
+  forgetPrefix(prefix: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 
   get size(): number {

@@ -9,12 +9,11 @@
 import type { RollupSettings } from '../ingest/recompute.js';
 import { OVERVIEW_DAYS, addDays, localDay, overviewFigures, type OverviewFigures } from '../metrics/index.js';
 import type { CourseKey } from '../models/course-key.js';
-import { listCourseGroups, type CourseGroup } from '../models/course-groups.js';
+import type { CourseGroup } from '../models/course-groups.js';
 import type { Database } from '../models/database.js';
-import { getRecentStudentDays } from '../models/get-recent-student-days.js';
-import { getReportCourse, type ReportCourse } from '../models/get-report-course.js';
-import { getStudentTotals } from '../models/get-student-totals.js';
-import { listCourseStudents, type CourseStudent } from '../models/list-course-students.js';
+import type { ReportCourse } from '../models/get-report-course.js';
+import type { CourseStudent } from '../models/list-course-students.js';
+import { readActivity, readCourse, type ReportReads } from './report-reads.js';
 import { ReportNotFound } from './report-not-found.js';
 import { reportMethod, type ReportMethod } from './report-method.js';
 
@@ -51,15 +50,20 @@ export interface OverviewPage {
   groupMembers: { id: string; name: string; members: string[] }[];
 }
 
-/** The report; throws {@link ReportNotFound} when the course, or the group asked for, is not the course's. */
+/**
+ * The report; throws {@link ReportNotFound} when the course, or the group asked for, is not the
+ * course's. With `reads`, the course-wide reads are shared with the course's other readers for a
+ * moment (report-reads.ts); without, they are made for this call.
+ */
 export async function getOverviewReport(
   db: Database,
   course: CourseKey,
   options: OverviewReportOptions,
   settings: RollupSettings,
   now: Date,
+  reads?: ReportReads,
 ): Promise<OverviewReport> {
-  return (await readOverview(db, course, options, settings, now)).report;
+  return (await readOverview(db, course, options, settings, now, reads)).report;
 }
 
 /** The report with the page's roster line and group members; throws {@link ReportNotFound} as {@link getOverviewReport} does. */
@@ -69,8 +73,9 @@ export async function getOverviewPage(
   options: OverviewReportOptions,
   settings: RollupSettings,
   now: Date,
+  reads?: ReportReads,
 ): Promise<OverviewPage> {
-  const { report, facts, students, groups } = await readOverview(db, course, options, settings, now);
+  const { report, facts, students, groups } = await readOverview(db, course, options, settings, now, reads);
   return {
     report,
     roster: {
@@ -85,21 +90,16 @@ export async function getOverviewPage(
   };
 }
 
-/** The five reads and the report made of them, with the reads the page uses besides. */
+/** The five reads (remembered in `reads` when given) and the report made of them, with the reads the page uses besides. */
 async function readOverview(
   db: Database,
   course: CourseKey,
   options: OverviewReportOptions,
   settings: RollupSettings,
   now: Date,
-): Promise<{ report: OverviewReport; facts: ReportCourse; students: CourseStudent[]; groups: CourseGroup[] }> {
-  // Independent reads: on a server they go out together; on PGlite they queue.
-  const [facts, students, groups, totals] = await Promise.all([
-    getReportCourse(db, course),
-    listCourseStudents(db, course),
-    listCourseGroups(db, course),
-    getStudentTotals(db, course),
-  ]);
+  reads: ReportReads | undefined,
+): Promise<{ report: OverviewReport; facts: ReportCourse; students: readonly CourseStudent[]; groups: readonly CourseGroup[] }> {
+  const { facts, students, groups } = reads ? await reads.course(db, course) : await readCourse(db, course);
   if (!facts) throw new ReportNotFound('this course is not known (launch it from the LMS first)');
   let group: CourseGroup | undefined;
   if (options.groupId !== undefined) {
@@ -111,25 +111,19 @@ async function readOverview(
 
   const timezone = facts.timezone ?? settings.timezone;
   const today = localDay(now.getTime(), timezone);
-  const days = await getRecentStudentDays(db, course, addDays(today, 1 - OVERVIEW_DAYS), today);
-  const totalsOf = new Map(totals.map((t) => [t.userId, t]));
-  const daysOf = new Map<string, typeof days>();
-  for (const day of days) {
-    const list = daysOf.get(day.userId);
-    if (list) list.push(day);
-    else daysOf.set(day.userId, [day]);
-  }
+  const from = addDays(today, 1 - OVERVIEW_DAYS);
+  const activity = reads ? await reads.activity(db, course, from, today) : await readActivity(db, course, from, today);
   const figures = overviewFigures({
     today,
     search: options.q,
     students: chosen.map((s) => {
-      const t = totalsOf.get(s.userId);
+      const t = activity.totals.get(s.userId);
       return {
         userId: s.userId,
         name: s.displayName,
         sortName: s.sortName,
         totals: { visits: t?.visits ?? 0, durationSeconds: t?.durationSeconds ?? 0, lastVisit: t?.lastVisit ?? null },
-        recentDays: daysOf.get(s.userId) ?? [],
+        recentDays: activity.days.get(s.userId) ?? [],
       };
     }),
   });

@@ -5,7 +5,6 @@
  * were made with, and the link back into the LMS. One call for the JSON API, the CSV and the page.
  */
 import type { RollupSettings } from '../ingest/recompute.js';
-import { listCourseStudents } from '../models/list-course-students.js';
 import {
   heatMap,
   localDay,
@@ -17,12 +16,17 @@ import {
 } from '../metrics/index.js';
 import type { CourseKey } from '../models/course-key.js';
 import type { Database } from '../models/database.js';
-import { getReportCourse } from '../models/get-report-course.js';
 import { getStudentDays } from '../models/get-student-days.js';
 import { getStudentLastVisit } from '../models/get-student-last-visit.js';
-import { listStudentGroups, type StudentGroup } from '../models/list-student-groups.js';
 import { studentLmsLink, type LmsLink } from './lms-link.js';
 import { reportMethod, type ReportMethod } from './report-method.js';
+import { readCourse, type ReportReads } from './report-reads.js';
+
+/** A group the student is a member of (every source), for the page's heading. */
+export interface StudentGroup {
+  id: string;
+  name: string;
+}
 
 export interface StudentReport extends StudentFigures {
   course: { id: string; title: string | null; timezone: string };
@@ -43,7 +47,12 @@ export interface StudentReportOptions {
   month?: Month | undefined;
 }
 
-/** The report, or null when `userId` is not a student of the course (staff, left, unknown, another course's). */
+/**
+ * The report, or null when `userId` is not a student of the course (staff, left, unknown, another
+ * course's). With `reads`, the course-wide reads (who the students are, the groups, the course's
+ * facts) are shared with the course's other readers for a moment (report-reads.ts); the student's
+ * own days are read for this call.
+ */
 export async function getStudentReport(
   db: Database,
   course: CourseKey,
@@ -51,18 +60,19 @@ export async function getStudentReport(
   options: StudentReportOptions,
   settings: RollupSettings,
   now: Date,
+  reads?: ReportReads,
 ): Promise<StudentReport | null> {
   const key = { ...course, userId };
   // Independent reads: on a server they go out together; on PGlite they queue.
-  const [facts, students, groups, days, lastVisit] = await Promise.all([
-    getReportCourse(db, course),
-    listCourseStudents(db, course),
-    listStudentGroups(db, key),
+  const [{ facts, students, groups: courseGroups }, days, lastVisit] = await Promise.all([
+    reads ? reads.course(db, course) : readCourse(db, course),
     getStudentDays(db, key),
     getStudentLastVisit(db, key),
   ]);
   const student = students.find((s) => s.userId === userId);
   if (!facts || !student) return null;
+  // In the course's group order, as list-student-groups.ts orders a student's groups.
+  const groups: StudentGroup[] = courseGroups.filter((g) => g.members.includes(userId)).map((g) => ({ id: g.groupId, name: g.name }));
 
   const timezone = facts.timezone ?? settings.timezone;
   const today = localDay(now.getTime(), timezone);

@@ -13,6 +13,7 @@ import express, { type RequestHandler } from 'express';
 import { CALIPER_DATA_VERSIONS } from '../ingest/caliper.js';
 import { caliperSummary, prepareCaliperEnvelope, sameCaliperEvent } from '../ingest/caliper-batch.js';
 import type { RollupSettings } from '../ingest/recompute.js';
+import type { ReportReads } from '../reports/report-reads.js';
 import { storeEvents } from '../ingest/store-events.js';
 import type { Database } from '../models/database.js';
 import { telemetryOf } from '../observability/telemetry.js';
@@ -24,6 +25,8 @@ export interface CaliperDeps {
   db: Database;
   now: () => Date;
   settings: RollupSettings;
+  /** The reports' remembered reads: the courses whose figures an envelope changed are read again. */
+  reports: ReportReads;
 }
 
 /** Caliper sends JSON-LD as application/json; application/ld+json is the same thing. */
@@ -49,6 +52,7 @@ export const postCaliper = (deps: CaliperDeps): RequestHandler =>
     const { batch } = prepared;
     const result = await storeEvents(deps.db, batch.events, { platformId, source: 'caliper', credentialKey }, deps.settings, deps.now(), { same: sameCaliperEvent });
     if (!result.ok) throw new HttpError(result.status, result.error);
+    for (const contextId of result.changedCourses) deps.reports.forget({ platformId, contextId });
     telemetryOf(res)?.ingested('caliper', result.events, batch.unusable);
     const summary = caliperSummary(batch, result.events);
     req.log?.info({ platformId, credentialKey, received: summary.received, stored: summary.stored, unusable: summary.unusable.length, recomputedStudents: result.recomputedStudents }, 'caliper envelope');

@@ -20,6 +20,7 @@ import { getCourseSummary } from '../models/get-course-summary.js';
 import { listCourseStudents, type CourseStudent } from '../models/list-course-students.js';
 import { renderAfterChange, renderView, type View } from '../views/render.js';
 import { describeZodError, handle } from './http-error.js';
+import type { ReportReads } from '../reports/report-reads.js';
 import { sessionOf } from './require-course.js';
 
 type Message = { kind: 'error' | 'done'; text: string } | null;
@@ -82,9 +83,19 @@ const membersForm = z.object({
   userId: z.union([z.string().min(1).max(255), z.array(z.string().min(1).max(255)).min(1).max(1000)]).transform((v) => (Array.isArray(v) ? v : [v])),
 });
 
-/** After a change: the updated page (htmx) or a redirect to it (plain form). */
-async function answer(req: Request, res: Response, db: Database, message: Message, status = 200): Promise<void> {
+/** What a change to the course's own groups needs. */
+export interface GroupChangeDeps {
+  db: Database;
+  now: () => Date;
+  /** The reports' remembered reads of the course, which a change to its groups makes stale. */
+  reports: ReportReads;
+}
+
+/** After a change (or a refused one): the updated page (htmx) or a redirect to it (plain form). */
+async function answer(req: Request, res: Response, { db, reports }: GroupChangeDeps, message: Message, status = 200): Promise<void> {
   const session = sessionOf(res);
+  // The change has committed: the reports' group filter and names show it from the next request on.
+  reports.forget(session);
   const view = await groupsView(db, session, message, status);
   if (status >= 400) return renderView(req, res, view);
   renderAfterChange(req, res, view, `/groups?ltik=${encodeURIComponent(session.ltik)}`);
@@ -100,44 +111,44 @@ export const getGroups = (db: Database) =>
     renderView(req, res, await groupsView(db, sessionOf(res)));
   });
 
-export const postGroup = (db: Database, now: () => Date) =>
+export const postGroup = (deps: GroupChangeDeps) =>
   handle(async (req, res) => {
     const form = parseForm(nameForm, req.body);
-    if (typeof form === 'string') return answer(req, res, db, { kind: 'error', text: form }, 400);
-    const group = await createCoursePulseGroup(db, sessionOf(res), form.name, now());
-    await answer(req, res, db, group ? { kind: 'done', text: `Created the group ${group.name}.` } : { kind: 'error', text: 'This course is not known yet.' }, group ? 200 : 404);
+    if (typeof form === 'string') return answer(req, res, deps, { kind: 'error', text: form }, 400);
+    const group = await createCoursePulseGroup(deps.db, sessionOf(res), form.name, deps.now());
+    await answer(req, res, deps, group ? { kind: 'done', text: `Created the group ${group.name}.` } : { kind: 'error', text: 'This course is not known yet.' }, group ? 200 : 404);
   });
 
-export const postGroupRename = (db: Database, now: () => Date) =>
+export const postGroupRename = (deps: GroupChangeDeps) =>
   handle(async (req, res) => {
     const form = parseForm(nameForm, req.body);
-    if (typeof form === 'string') return answer(req, res, db, { kind: 'error', text: form }, 400);
-    const group = await renameCoursePulseGroup(db, sessionOf(res), String(req.params.groupId), form.name, now());
-    await answer(req, res, db, group ? { kind: 'done', text: `Renamed the group to ${group.name}.` } : notFound, group ? 200 : 404);
+    if (typeof form === 'string') return answer(req, res, deps, { kind: 'error', text: form }, 400);
+    const group = await renameCoursePulseGroup(deps.db, sessionOf(res), String(req.params.groupId), form.name, deps.now());
+    await answer(req, res, deps, group ? { kind: 'done', text: `Renamed the group to ${group.name}.` } : notFound, group ? 200 : 404);
   });
 
-export const postGroupDelete = (db: Database) =>
+export const postGroupDelete = (deps: GroupChangeDeps) =>
   handle(async (req, res) => {
-    const deleted = await deleteCoursePulseGroup(db, sessionOf(res), String(req.params.groupId));
-    await answer(req, res, db, deleted ? { kind: 'done', text: 'Deleted the group. Its students stay in the course.' } : notFound, deleted ? 200 : 404);
+    const deleted = await deleteCoursePulseGroup(deps.db, sessionOf(res), String(req.params.groupId));
+    await answer(req, res, deps, deleted ? { kind: 'done', text: 'Deleted the group. Its students stay in the course.' } : notFound, deleted ? 200 : 404);
   });
 
-export const postGroupMembers = (db: Database, now: () => Date) =>
-  handle(async (req, res) => {
-    const form = parseForm(membersForm, req.body);
-    if (typeof form === 'string') return answer(req, res, db, { kind: 'error', text: form }, 400);
-    const result = await addCoursePulseGroupMembers(db, sessionOf(res), String(req.params.groupId), form.userId, now());
-    if (result.ok) return answer(req, res, db, { kind: 'done', text: `Added to ${result.group.name}.` });
-    if (result.problem === 'no-such-group') return answer(req, res, db, notFound, 404);
-    await answer(req, res, db, { kind: 'error', text: `Not a student of this course: ${result.userIds.join(', ')}. Nothing was added.` }, 400);
-  });
-
-export const postGroupMembersRemove = (db: Database, now: () => Date) =>
+export const postGroupMembers = (deps: GroupChangeDeps) =>
   handle(async (req, res) => {
     const form = parseForm(membersForm, req.body);
-    if (typeof form === 'string') return answer(req, res, db, { kind: 'error', text: form }, 400);
-    const group = await removeCoursePulseGroupMembers(db, sessionOf(res), String(req.params.groupId), form.userId, now());
-    await answer(req, res, db, group ? { kind: 'done', text: `Removed from ${group.name}.` } : notFound, group ? 200 : 404);
+    if (typeof form === 'string') return answer(req, res, deps, { kind: 'error', text: form }, 400);
+    const result = await addCoursePulseGroupMembers(deps.db, sessionOf(res), String(req.params.groupId), form.userId, deps.now());
+    if (result.ok) return answer(req, res, deps, { kind: 'done', text: `Added to ${result.group.name}.` });
+    if (result.problem === 'no-such-group') return answer(req, res, deps, notFound, 404);
+    await answer(req, res, deps, { kind: 'error', text: `Not a student of this course: ${result.userIds.join(', ')}. Nothing was added.` }, 400);
+  });
+
+export const postGroupMembersRemove = (deps: GroupChangeDeps) =>
+  handle(async (req, res) => {
+    const form = parseForm(membersForm, req.body);
+    if (typeof form === 'string') return answer(req, res, deps, { kind: 'error', text: form }, 400);
+    const group = await removeCoursePulseGroupMembers(deps.db, sessionOf(res), String(req.params.groupId), form.userId, deps.now());
+    await answer(req, res, deps, group ? { kind: 'done', text: `Removed from ${group.name}.` } : notFound, group ? 200 : 404);
   });
 
 const notFound: Message = { kind: 'error', text: 'That group does not exist in this course (it may have been deleted).' };

@@ -8,24 +8,19 @@
  * list ("Show more", the region #student-more): render.ts chooses.
  */
 import { z } from 'zod';
-import type { RollupSettings } from '../ingest/recompute.js';
 import { chooseLocale, localeFormat } from '../i18n/index.js';
 import type { CourseSession } from '../lti/course-session.js';
 import { staffRoles } from '../lti/roles.js';
-import type { Database } from '../models/database.js';
 import { getOverviewPage, ReportNotFound } from '../reports/index.js';
 import { DEFAULT_DIRECTION, OVERVIEW_SORTS, SORT_DIRECTIONS } from '../views/overview-sort.js';
 import { LIST_STEP, MAX_SHOWN, overviewPageData, type OverviewData } from '../views/overview-view.js';
 import { renderProblem, renderView, type View } from '../views/render.js';
 import { describeZodError, handle } from './http-error.js';
 import { readerFormat } from './reader-language.js';
+import type { ReportDeps } from './report-deps.js';
 import { sessionOf } from './require-course.js';
 
-export interface OverviewPageDeps {
-  db: Database;
-  now: () => Date;
-  /** The time zone default, G and T the figures were made with. */
-  settings: RollupSettings;
+export interface OverviewPageDeps extends ReportDeps {
   /** PUBLIC_URL: where an LMS sends activity, which an empty course tells an administrator. */
   publicUrl: string;
 }
@@ -54,7 +49,7 @@ export type OverviewQuery = z.infer<typeof overviewQuery>;
 export async function overviewView(deps: OverviewPageDeps, session: CourseSession, query: OverviewQuery, acceptLanguage?: string): Promise<View<OverviewData>> {
   const course = { platformId: session.platformId, contextId: session.contextId };
   const now = deps.now();
-  const { report, roster, groupMembers } = await getOverviewPage(deps.db, course, { groupId: query.group || undefined, q: query.q }, deps.settings, now);
+  const { report, roster, groupMembers } = await getOverviewPage(deps.db, course, { groupId: query.group || undefined, q: query.q }, deps.settings, now, deps.reports);
   const sort = query.sort ?? 'name';
   const data = overviewPageData(report, localeFormat(chooseLocale(session.locale, acceptLanguage), report.course.timezone), {
     ltik: session.ltik,

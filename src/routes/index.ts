@@ -79,20 +79,23 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   // The course pages: authorised by the launch's ltik, for the course it names only.
   const course = requireCourse(lti, db, now);
   const form = [express.urlencoded({ extended: false, limit: '20kb' }), requireStorableBody];
-  const overview = { db, now, settings: ingest };
+  // The course-wide reads the reports share for a moment; whatever changes a course forgets it (report-reads.ts).
+  const reports = lti.reports;
+  const overview = { db, now, settings: ingest, reports };
   // Each report view is written to the audit log as it is sent (report-view-audit.ts).
   const audit = { db, now };
   router.get('/reports/overview', course, auditReportView(audit, 'overview-page'), getOverview({ ...overview, publicUrl }));
   router.get('/reports/overview/students.csv', course, auditReportView(audit, 'overview-csv'), getOverviewCsv(overview));
   router.get('/api/overview', course, auditReportView(audit, 'overview-json'), getOverviewJson(overview));
   router.get('/groups', course, getGroups(db));
-  router.post('/groups', form, course, postGroup(db, now));
-  router.post('/groups/:groupId/rename', form, course, postGroupRename(db, now));
-  router.post('/groups/:groupId/delete', form, course, postGroupDelete(db));
-  router.post('/groups/:groupId/members', form, course, postGroupMembers(db, now));
-  router.post('/groups/:groupId/members/remove', form, course, postGroupMembersRemove(db, now));
+  const groups = { db, now, reports };
+  router.post('/groups', form, course, postGroup(groups));
+  router.post('/groups/:groupId/rename', form, course, postGroupRename(groups));
+  router.post('/groups/:groupId/delete', form, course, postGroupDelete(groups));
+  router.post('/groups/:groupId/members', form, course, postGroupMembers(groups));
+  router.post('/groups/:groupId/members/remove', form, course, postGroupMembersRemove(groups));
   router.get('/api/groups', course, getGroupsJson(db));
-  const student = { db, now, settings: ingest };
+  const student = { db, now, settings: ingest, reports };
   router.get('/api/students/:userId', course, auditReportView(audit, 'student-json'), getStudentJson(student));
   router.get('/reports/students/:userId/days.csv', course, auditReportView(audit, 'student-days-csv'), getStudentDaysCsv(student));
   router.get('/reports/students', course, getStudentSwitch());
@@ -139,7 +142,7 @@ export function routes({ db, lti, adminToken, publicUrl, now, ingest = DEFAULT_I
   const caliperCredential = requireIngestCredential(db, now);
   router.use('/caliper', countIngestRejections('caliper'));
   router.get('/caliper', caliperCredential, getCaliper(ingest.ingestMaxBytes));
-  router.post('/caliper', caliperCredential, ingestRate, caliperJsonBody(ingest.ingestMaxBytes), postCaliper({ db, now, settings: ingest }));
+  router.post('/caliper', caliperCredential, ingestRate, caliperJsonBody(ingest.ingestMaxBytes), postCaliper({ db, now, settings: ingest, reports }));
 
   // ltijs's own app: /lti/login, /lti/launch, /lti/keys, /lti/register (api.md).
   router.use(LTI_MOUNT, lti.provider.app);

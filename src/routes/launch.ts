@@ -16,6 +16,7 @@ import type { Database } from '../models/database.js';
 import { telemetryOf } from '../observability/telemetry.js';
 import { recordLaunch } from '../models/record-launch.js';
 import { reportViewLogOf } from '../models/report-view-log.js';
+import type { ReportReads } from '../reports/report-reads.js';
 import { renderView } from '../views/render.js';
 import { overviewView } from './course-overview.js';
 import { DEFAULT_INGEST_SETTINGS } from './xapi-statements.js';
@@ -31,9 +32,11 @@ export interface LaunchDeps {
   rollup?: RollupSettings;
   /** PUBLIC_URL, which the overview of a course without activity tells an administrator. */
   publicUrl: string;
+  /** The reports' remembered reads: a launch changes its course (title, members, counted activity). */
+  reports: ReportReads;
 }
 
-export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollup = DEFAULT_INGEST_SETTINGS, publicUrl }: LaunchDeps): LtiHandler {
+export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollup = DEFAULT_INGEST_SETTINGS, publicUrl, reports }: LaunchDeps): LtiHandler {
   return (token: { platformId: string; user: string }, req, res, next) => {
     (async () => {
       const idToken = verifiedIdTokenClaims(req.body);
@@ -51,6 +54,7 @@ export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollu
         try {
           const launch = { claims, idToken, at: now(), launchPath: req.originalUrl.split('?')[0] ?? req.path };
           const recorded = await recordStudentLaunch(db, launch, rollup);
+          reports.forget(where);
           if (!recorded) logger.warn(where, 'refused launch not recorded: its id_token has no nonce');
           else if (!recorded.result.ok) logger.error({ ...where, error: recorded.result.error }, 'refused launch not recorded');
           else logger.info({ ...where, memberAdded: recorded.memberAdded, notCounted: recorded.result.events[0]?.notCounted ?? null }, 'refused launch recorded as activity');
@@ -62,6 +66,7 @@ export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollu
       }
       await recordLaunch(db, claims, now());
       await afterStaffLaunch?.(claims);
+      reports.forget(where);
       logger.info(where, 'launch');
       const session = {
         platformId: claims.platformId,
@@ -74,7 +79,7 @@ export function launchHandler({ db, plugin, logger, now, afterStaffLaunch, rollu
       };
       // The launch is the overview's first view: the whole course, by name — and in the audit log
       // as such (report-view-audit.ts writes the report routes' views; this one answers here).
-      const view = await overviewView({ db, now, settings: rollup, publicUrl }, session, {}, req.get('Accept-Language'));
+      const view = await overviewView({ db, now, settings: rollup, publicUrl, reports }, session, {}, req.get('Accept-Language'));
       const record = { platformId: session.platformId, contextId: session.contextId, viewedAt: now(), viewerUserId: session.userId, viewerRoles: session.roles, studentUserId: null, view: 'overview-page' as const, requestId: String(req.id) };
       await reportViewLogOf(db).record(record).catch((err: unknown) => logger.error({ ...where, err }, 'report view not written to the audit log'));
       renderView(req, res, view);

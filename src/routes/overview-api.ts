@@ -5,19 +5,13 @@
  */
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { RollupSettings } from '../ingest/recompute.js';
-import type { Database } from '../models/database.js';
 import { getOverviewReport, ReportNotFound, type OverviewReport } from '../reports/index.js';
 import { sendCsv } from './csv-response.js';
 import { handle, HttpError, parseOr400 } from './http-error.js';
+import type { ReportDeps } from './report-deps.js';
 import { sessionOf } from './require-course.js';
 
-export interface OverviewApiDeps {
-  db: Database;
-  now: () => Date;
-  /** The time zone default, G and T the figures were made with. */
-  settings: RollupSettings;
-}
+export type OverviewApiDeps = ReportDeps;
 
 // Unknown parameters are refused rather than ignored: a misspelt `grup=` would otherwise show the whole course as if it were the group.
 const overviewQuery = z.strictObject({
@@ -33,7 +27,7 @@ async function reportFor(deps: OverviewApiDeps, req: Request, res: Response): Pr
   const query = parseOr400(overviewQuery, req.query, 'query');
   const { platformId, contextId } = sessionOf(res);
   try {
-    return await getOverviewReport(deps.db, { platformId, contextId }, { groupId: query.group || undefined, q: query.q }, deps.settings, deps.now());
+    return await getOverviewReport(deps.db, { platformId, contextId }, { groupId: query.group || undefined, q: query.q }, deps.settings, deps.now(), deps.reports);
   } catch (error) {
     if (error instanceof ReportNotFound) throw new HttpError(404, error.message);
     throw error;

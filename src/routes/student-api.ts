@@ -5,20 +5,14 @@
  */
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { RollupSettings } from '../ingest/recompute.js';
 import { isMonth } from '../metrics/index.js';
-import type { Database } from '../models/database.js';
 import { getStudentReport, type StudentReport } from '../reports/index.js';
 import { sendCsv } from './csv-response.js';
 import { handle, HttpError, parseOr400 } from './http-error.js';
+import type { ReportDeps } from './report-deps.js';
 import { sessionOf } from './require-course.js';
 
-export interface StudentApiDeps {
-  db: Database;
-  now: () => Date;
-  /** The time zone default, G and T the figures were made with. */
-  settings: RollupSettings;
-}
+export type StudentApiDeps = ReportDeps;
 
 // Unknown parameters are refused, as on /api/overview: a misspelt `mnth=` would otherwise quietly show the current month.
 const studentQuery = z.strictObject({
@@ -32,7 +26,7 @@ async function reportFor(deps: StudentApiDeps, req: Request, res: Response): Pro
   const { month } = parseOr400(studentQuery, req.query, 'query');
   const { platformId, contextId } = sessionOf(res);
   const userId = String(req.params.userId);
-  const report = await getStudentReport(deps.db, { platformId, contextId }, userId, { month }, deps.settings, deps.now());
+  const report = await getStudentReport(deps.db, { platformId, contextId }, userId, { month }, deps.settings, deps.now(), deps.reports);
   if (!report) throw new HttpError(404, `no student ${JSON.stringify(userId)} in this course`);
   return report;
 }

@@ -5,23 +5,17 @@
  * same view. The course is the session's; anyone who is not a student of it gets the 404 page.
  */
 import { z } from 'zod';
-import type { RollupSettings } from '../ingest/recompute.js';
 import { localeFormat } from '../i18n/index.js';
 import { isMonth } from '../metrics/index.js';
-import type { Database } from '../models/database.js';
 import { getStudentReport } from '../reports/index.js';
 import { renderProblem, renderView } from '../views/render.js';
 import { HEAT_MEASURES, MONTH_MEASURES, studentView } from '../views/student-view.js';
 import { handle } from './http-error.js';
 import { readerFormat } from './reader-language.js';
+import type { ReportDeps } from './report-deps.js';
 import { sessionOf } from './require-course.js';
 
-export interface StudentDetailsDeps {
-  db: Database;
-  now: () => Date;
-  /** The time zone default, G and T the figures were made with. */
-  settings: RollupSettings;
-}
+export type StudentDetailsDeps = ReportDeps;
 
 // A page, unlike /api/students, ignores parameters it does not know (the ltik, a link's extras);
 // a known one with a bad value (or given twice) is refused, not quietly replaced by the default.
@@ -42,7 +36,7 @@ export const getStudentDetails = (deps: StudentDetailsDeps) =>
     const { month, measure, heat } = query.data;
     const now = deps.now();
     const course = { platformId: session.platformId, contextId: session.contextId };
-    const report = await getStudentReport(deps.db, course, String(req.params.userId), { month }, deps.settings, now);
+    const report = await getStudentReport(deps.db, course, String(req.params.userId), { month }, deps.settings, now, deps.reports);
     if (!report) return renderProblem(req, res, 404, t('error.studentNotFound.title'), t('error.studentNotFound.text'), reader);
     renderView(req, res, studentView(report, localeFormat(locale, report.course.timezone), { measure, heat, now, ltik: session.ltik }));
   });

@@ -43,7 +43,8 @@ export const DEFAULT_INGEST_SETTINGS: IngestSettings = Object.freeze({
 
 export interface XapiDeps {
   db: Database;
-  lti: Pick<Lti, 'provider'>;
+  /** The platforms' issuers; the reports' remembered reads, which stored statements make stale. */
+  lti: Pick<Lti, 'provider' | 'reports'>;
   /** PUBLIC_URL: the authority's homePage. */
   publicUrl: string;
   now: () => Date;
@@ -139,6 +140,8 @@ function storeHandler(deps: XapiDeps, method: 'POST' | 'PUT'): RequestHandler {
     const request: StatementsRequest = { method, body, statementId: query.statementId as string | undefined, version: versionOf(res) };
     const result = await storeStatements(deps.db, request, sender, deps.settings, deps.now(), attachments);
     if (!result.ok) throw new HttpError(result.status, result.error);
+    // Committed: the courses whose figures changed are read again by their next report.
+    for (const contextId of result.changedCourses) deps.lti.reports.forget({ platformId, contextId });
     telemetryOf(res)?.ingested('xapi', result.statements);
     const stored = result.statements.filter((s) => s.outcome === 'stored').length;
     req.log?.info({ platformId, credentialKey, statements: result.ids.length, stored, attachmentParts: attachments?.length ?? 0, recomputedStudents: result.recomputedStudents }, 'xapi statements');

@@ -218,6 +218,7 @@ export function overviewPageData(report: OverviewReport, i18n: LocaleFormat, opt
     : t('overview.roster', { count: roster.students });
   const noActivity = report.group === null && report.averageVisitSeconds === null;
   const publicUrl = options.ingest?.publicUrl.replace(/\/+$/, '');
+  let list: OverviewData['list'] | undefined;
 
   return {
     title: t('page.withCourse', { page: t('overview.title'), course: courseTitle ?? t('course.fallbackTitle') }),
@@ -261,7 +262,10 @@ export function overviewPageData(report: OverviewReport, i18n: LocaleFormat, opt
       updatedAt: options.now.toISOString(),
       updatedText: t('report.updated', { time: i18n.time(options.now) }),
     },
-    list: studentList(report, i18n, options, state),
+    // Built when a template reads it: the figures region, which htmx asks for every 60 s, does not.
+    get list() {
+      return (list ??= studentList(report, i18n, options, state));
+    },
   };
 }
 

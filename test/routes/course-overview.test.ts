@@ -12,6 +12,7 @@ import { localeFormat } from '../../src/i18n/index.js';
 import type { Day } from '../../src/metrics/index.js';
 import type { Database } from '../../src/models/database.js';
 import type { OverviewReport } from '../../src/reports/index.js';
+import { REPORT_READS_TTL_MS, ReportReads } from '../../src/reports/report-reads.js';
 import { overviewView, type OverviewQuery } from '../../src/routes/course-overview.js';
 import { BACKEND } from '../support/databases.js';
 import { ltikOf } from '../support/lti-world.js';
@@ -183,7 +184,7 @@ describe(`the Activity Overview page (${BACKEND})`, function () {
     assert.deepEqual(spec.data.values.map((v) => v.date), report.last7Days.filter((d) => d.visits > 0).map((d) => d.date));
   });
 
-  it("reads the page's data in five queries: the report's, which carry the roster line and the groups' members too", async () => {
+  it("reads the page's data in five queries, the report's, which carry the roster line and the groups' members too, and shares them until the course changes", async () => {
     // A wrapper over the test's real database that counts what goes out; each query is a round trip
     // (CPU on both ends, a pooled connection held). The page used to make 8: the report's 5, the
     // course row and the active members' roles again for the roster line, and the groups again.
@@ -203,7 +204,8 @@ describe(`the Activity Overview page (${BACKEND})`, function () {
     };
     // The session require-course.ts makes of the teacher's ltik (its own queries are not the page's).
     const session = { platformId: o.x.platformId, contextId: context.id, userId: 'instructor-1', roles: [ROLES.instructor], courseTitle: context.title ?? null, locale: null, ltik };
-    const deps = { db: counted, now: () => o.x.w.clock.now(), settings: SETTINGS, publicUrl: o.x.w.tool.url };
+    const reports = new ReportReads(() => o.x.w.clock.now());
+    const deps = { db: counted, now: () => o.x.w.clock.now(), settings: SETTINGS, publicUrl: o.x.w.tool.url, reports };
     const countFor = async (query: OverviewQuery) => {
       queries = 0;
       const view = await overviewView(deps, session, query);
@@ -212,13 +214,24 @@ describe(`the Activity Overview page (${BACKEND})`, function () {
     const rosterLine = async (path: string) => decode(only((await get(path).expect(200)).text, /<p class="roster-line"[^>]*>([^<]*)<\/p>/)[1]!);
     // The roster line is the whole course's (4 students), whatever the group, as the pages show it.
     const line = en.t('overview.rosterRead', { count: 4, time: en.time(rosterReadAt) });
+    const course = { platformId: o.x.platformId, contextId: context.id };
     assert.deepEqual(
       {
         whole: await countFor({}),
+        // The same course's reads, shared (report-reads.ts): another group, search and order need none.
         group: await countFor({ group: labA, q: 'a', sort: 'total', dir: 'desc', shown: 1 }),
+        // A change to the course forgets them; so does the time running out (another instance's change).
+        changed: (reports.forget(course), await countFor({})),
+        later: (o.x.w.clock.advance(REPORT_READS_TTL_MS / 1000), await countFor({})),
         pages: [await rosterLine('/reports/overview'), await rosterLine(`/reports/overview?group=${encodeURIComponent(labA)}`)],
       },
-      { whole: { queries: 5, roster: line }, group: { queries: 5, roster: line }, pages: [line, line] },
+      {
+        whole: { queries: 5, roster: line },
+        group: { queries: 0, roster: line },
+        changed: { queries: 5, roster: line },
+        later: { queries: 5, roster: line },
+        pages: [line, line],
+      },
     );
   });
 
@@ -394,6 +407,8 @@ describe(`the Activity Overview page (${BACKEND})`, function () {
         'page-roster',
         syncedAt,
       ]);
+      // Written behind the app's back, as another instance's refresher would: seen once the reads' time is up.
+      o.x.w.clock.advance(REPORT_READS_TTL_MS / 1000);
       const page = await get('/reports/overview', teacher).expect(200);
       return [...page.text.matchAll(/<p class="(roster-line|warning)"[^>]*>([^<]*)<\/p>/g)].map((m) => `${m[1]}: ${decode(m[2]!)}`);
     };
