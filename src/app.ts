@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import compression from 'compression';
 import express, { type Express } from 'express';
@@ -63,6 +64,9 @@ const VENDOR_FILES: Record<string, string> = {
   'vega-embed.min.js': browserBuild('vega-embed', 'vega-embed.min.js'),
 };
 
+/** Brotli's quality for every compressed answer (see the compression middleware below). */
+export const BROTLI_QUALITY = 2;
+
 // A caller's request id is kept when it is a sane token, so logs join up across a proxy.
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
@@ -97,8 +101,10 @@ export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now 
   );
   // A 1,000-student overview is megabytes of HTML that gzip shrinks about tenfold. No BREACH
   // exposure: the secret on the page (the ltik) is never sent by the browser on its own (no
-  // cookie), so no third party can make it answer chosen inputs beside it.
-  app.use(compression());
+  // cookie), so no third party can make it answer chosen inputs beside it. Brotli at quality 2, not
+  // the package's 4: on a 120 KB report page 0.9 ms of CPU instead of 1.9 ms for 5 % more bytes
+  // (36.0 KB against 34.3 KB), and every report page and JSON answer is compressed afresh.
+  app.use(compression({ brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } } }));
   // CSP, framing, nosniff and referrer policy of every response, by its kind (security-headers.ts).
   app.use(securityHeaders());
   // A NUL in the path or query reaches no resource (storable-input.ts).

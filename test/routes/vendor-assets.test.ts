@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import zlib from 'node:zlib';
 import request from 'supertest';
+import { BROTLI_QUALITY } from '../../src/app.js';
 import { BACKEND } from '../support/databases.js';
 import { testApp, type TestApp } from '../support/test-app.js';
 
@@ -58,6 +63,29 @@ describe(`vendor scripts served from our origin (${BACKEND})`, () => {
       { gzip: gzipped.headers['content-encoding'], plain: plain.headers['content-encoding'] ?? null, vary: /Accept-Encoding/.test(gzipped.headers.vary ?? ''), smaller: (gzipped.body as Buffer).length < size / 2, plainSize: (plain.body as Buffer).length },
       { gzip: 'gzip', plain: null, vary: true, smaller: true, plainSize: size },
     );
+  });
+
+  it('answers a browser that accepts Brotli with Brotli at BROTLI_QUALITY, which decodes to the file', async () => {
+    const url = '/static/vendor/htmx.min.js';
+    // node:http, since supertest's client would try to decode Brotli itself.
+    const server = t.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const [res, sent] = await new Promise<[http.IncomingMessage, Buffer]>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: url, headers: { 'Accept-Encoding': 'gzip, deflate, br' } }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => resolve([r, Buffer.concat(chunks)]));
+      }).on('error', reject);
+    }).finally(() => server.close());
+    const file = fs.readFileSync(VENDOR[url]!);
+    const quality = (q: number) => zlib.brotliCompressSync(file, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: q } }).length;
+    assert.deepEqual(
+      { encoding: res.headers['content-encoding'], decodes: Buffer.compare(zlib.brotliDecompressSync(sent), file) === 0, size: sent.length },
+      // Streamed in chunks, the bytes may differ from one-shot compression by a few flushes.
+      { encoding: 'br', decodes: true, size: Math.abs(sent.length - quality(BROTLI_QUALITY)) < 64 ? sent.length : `${quality(BROTLI_QUALITY)} ± 64` },
+    );
+    assert.ok(quality(BROTLI_QUALITY) !== quality(4), 'the quality makes a difference on this file');
   });
 
   it('serves the builds that define the globals vega-embed reads (vega, then vegaLite, then vegaEmbed)', async () => {
