@@ -65,6 +65,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
     const app = createApp({ db, lti, adminToken, logger, publicUrl: config.publicUrl, ingest: config, telemetry, readiness, metricsToken: config.metricsToken, maxConcurrentRequests: config.maxConcurrentRequests });
     const server = http.createServer(app);
+    // Idle keep-alive connections stay open longer than a proxy's or balancer's (nginx's upstream
+    // keepalive_timeout and AWS's ALB: 60 s). With Node's 5 s, the server may close a connection in
+    // the instant the proxy sends the next request on it, which the proxy answers 502; the headers
+    // may take as long (Node requires headersTimeout above keepAliveTimeout).
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, () => resolve());
@@ -111,6 +117,9 @@ function warnOfSecretsInDataDir(config: Config, logger: Logger): void {
     `${generated.join(' and ')} ${generated.length === 1 ? 'is' : 'are'} read from DATA_DIR; with DATABASE_URL, set ${generated.length === 1 ? 'it' : 'them'} in the environment, identical on every CoursePulse instance of this database`,
   );
 }
+
+/** How long an idle keep-alive connection stays open: above the 60 s of common proxies. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 function stopListening(server: http.Server): Promise<void> {
   return new Promise((resolve) => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { main as coursepulse } from '../src/cli/coursepulse.js';
 import { BACKEND, processDatabaseEnv } from './support/databases.js';
 import { SERVER_NODE_ARGS } from '../src/server-node-args.js';
+import { KEEP_ALIVE_TIMEOUT_MS } from '../src/server.js';
 import { ServerProcess, buildIfNeeded, freePort } from './support/server-process.js';
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -54,6 +55,9 @@ describe(`npm start (${BACKEND})`, function () {
     const messages = s.logs().map((line) => line.msg);
     if (BACKEND === 'pglite') assert.ok(messages.some((m) => String(m).startsWith('first start: creating the embedded database')));
     assert.ok(messages.includes(`CoursePulse is listening on port ${port}`));
+    // Idle connections outlive a proxy's (nginx, AWS ALB: 60 s), which would otherwise meet a closed one.
+    const health = await fetch(`${s.url}/healthz`);
+    assert.equal(health.headers.get('keep-alive'), `timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`);
     // Secrets are generated once, readable by their owner only, and never logged.
     for (const file of ['admin-token', 'lti-key']) {
       const stat = fs.statSync(path.join(env.DATA_DIR, file));
