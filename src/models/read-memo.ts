@@ -3,9 +3,9 @@
  * launch (the session's documents, who may frame the page), whether the course was marked as
  * in use, and the course-wide reads of its reports (reports/report-reads.ts). Under load these
  * reads were most of a report request's database round trips, and each round trip costs the
- * server CPU (a socket write) and a pooled connection. Whoever changes
- * what is remembered forgets it in its own process (lti/launch-reads.ts, reports/report-reads.ts);
- * other processes see the change when the answer's time is up.
+ * server CPU (a socket write) and a pooled connection. Whoever changes what is remembered forgets
+ * it in its own process (lti/launch-reads.ts, reports/report-reads.ts); other processes see the
+ * change when the answer's time is up.
  *
  * A read in flight is shared by the requests that ask for it meanwhile; a failed read is not
  * remembered. Time is the app's clock, so a test that moves its frozen clock moves the memo too.

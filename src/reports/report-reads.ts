@@ -2,16 +2,16 @@
  * The course-wide reads of the reports, remembered for a moment per process: who the course's
  * students are, its groups and facts (what every report of the course reads), and its students'
  * totals and recent days (what every overview reads). A busy course's readers — its teachers, the
- * pages htmx refreshes, the JSON API — then share one set of reads instead of making five round
- * trips each; under load those round trips and the parsing of their rows were most of what a report
- * request cost the server.
+ * pages htmx refreshes, the JSON API — then share one set of reads instead of making up to five
+ * round trips each: under the load benchmark's mix that took PostgreSQL's CPU per report request
+ * from 2.4 to 1 ms (docs/PERFORMANCE.md, "Load").
  *
  * Fresh within the spec's bound (activity-reports.md, "Freshness": an accepted event shows in
  * every report within 5 seconds): whatever changes a course in this process — ingest, a launch,
- * a roster refresh, a group edit, an administrator's change to a platform — forgets the course
- * here as soon as it has committed ({@link ReportReads.forget}), and another process (an instance
- * behind the same balancer, a CLI command) is seen within {@link REPORT_READS_TTL_MS}. One
- * student's own days are not remembered: they are one small read, and asked for one at a time.
+ * a roster read, a group edit — forgets the course here as soon as it has committed
+ * ({@link ReportReads.forget}), and another process (an instance behind the same balancer, a CLI
+ * command) is seen within {@link REPORT_READS_TTL_MS}. One student's own days are not remembered:
+ * they are one small read, and asked for one at a time.
  */
 import { ReadMemo } from '../models/read-memo.js';
 import type { CourseKey } from '../models/course-key.js';
@@ -94,13 +94,6 @@ export class ReportReads {
   forget(course: CourseKey): void {
     this.courses.forgetPrefix(courseKey(course));
     this.activities.forgetPrefix(coursePrefix(course));
-  }
-
-  /** After a change that may touch every course of a platform (its registration, its origins). */
-  forgetPlatform(platformId: string): void {
-    const prefix = `${JSON.stringify([platformId]).slice(0, -1)},`;
-    this.courses.forgetPrefix(prefix);
-    this.activities.forgetPrefix(prefix);
   }
 }
 

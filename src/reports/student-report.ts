@@ -71,7 +71,7 @@ export async function getStudentReport(
   ]);
   const student = students.find((s) => s.userId === userId);
   if (!facts || !student) return null;
-  // In the course's group order, as list-student-groups.ts orders a student's groups.
+  // In the course's group order (course-groups.ts: by set, name and id).
   const groups: StudentGroup[] = courseGroups.filter((g) => g.members.includes(userId)).map((g) => ({ id: g.groupId, name: g.name }));
 
   const timezone = facts.timezone ?? settings.timezone;

@@ -10,10 +10,10 @@ import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { localeFormat } from '../../src/i18n/index.js';
 import type { Day } from '../../src/metrics/index.js';
-import type { Database } from '../../src/models/database.js';
 import type { OverviewReport } from '../../src/reports/index.js';
 import { REPORT_READS_TTL_MS, ReportReads } from '../../src/reports/report-reads.js';
 import { overviewView, type OverviewQuery } from '../../src/routes/course-overview.js';
+import { countingDatabase } from '../support/counting-database.js';
 import { BACKEND } from '../support/databases.js';
 import { ltikOf } from '../support/lti-world.js';
 import { overviewWorld, type OverviewWorld } from '../support/overview-world.js';
@@ -188,28 +188,15 @@ describe(`the Activity Overview page (${BACKEND})`, function () {
     // A wrapper over the test's real database that counts what goes out; each query is a round trip
     // (CPU on both ends, a pooled connection held). The page used to make 8: the report's 5, the
     // course row and the active members' roles again for the roster line, and the groups again.
-    const real = o.x.w.t.db;
-    let queries = 0;
-    const counted: Database = {
-      kind: real.kind,
-      orm: real.orm,
-      query: <Row extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]) => {
-        queries += 1;
-        return real.query<Row>(text, params);
-      },
-      exec: (script) => real.exec(script),
-      transaction: (work) => real.transaction(work),
-      ping: () => real.ping(),
-      close: () => real.close(),
-    };
+    const { db: counted, queries } = countingDatabase(o.x.w.t.db);
     // The session require-course.ts makes of the teacher's ltik (its own queries are not the page's).
     const session = { platformId: o.x.platformId, contextId: context.id, userId: 'instructor-1', roles: [ROLES.instructor], courseTitle: context.title ?? null, locale: null, ltik };
     const reports = new ReportReads(() => o.x.w.clock.now());
     const deps = { db: counted, now: () => o.x.w.clock.now(), settings: SETTINGS, publicUrl: o.x.w.tool.url, reports };
     const countFor = async (query: OverviewQuery) => {
-      queries = 0;
+      const before = queries();
       const view = await overviewView(deps, session, query);
-      return { queries, roster: view.data.roster.text };
+      return { queries: queries() - before, roster: view.data.roster.text };
     };
     const rosterLine = async (path: string) => decode(only((await get(path).expect(200)).text, /<p class="roster-line"[^>]*>([^<]*)<\/p>/)[1]!);
     // The roster line is the whole course's (4 students), whatever the group, as the pages show it.
