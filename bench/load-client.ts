@@ -7,8 +7,11 @@
 import http from 'node:http';
 
 export interface Answer {
-  /** The HTTP status, or `error` (connection refused or reset) or `timeout`. */
-  status: number | 'error' | 'timeout';
+  /**
+   * The HTTP status; or `error ECONNRESET`, `error ECONNREFUSED`… (no answer: the socket's error
+   * code, which tells a server that closed a connection from one that was not there), or `timeout`.
+   */
+  status: number | `error ${string}` | 'timeout';
   /** `Retry-After` in seconds, when the answer has one. */
   retryAfter?: number;
   /** The body, when asked for (`keepBody`). */
@@ -26,6 +29,8 @@ export interface ClientRequest {
 
 /** Long enough for any answer under load; a request past it is a failure. */
 const TIMEOUT_MS = 30_000;
+
+const failure = (err: NodeJS.ErrnoException): `error ${string}` => `error ${err.code ?? err.message}`;
 
 export function send(base: URL, agent: http.Agent, r: ClientRequest): Promise<Answer> {
   return new Promise((resolve) => {
@@ -49,13 +54,13 @@ export function send(base: URL, agent: http.Agent, r: ClientRequest): Promise<An
           ...(r.keepBody ? { body: Buffer.concat(chunks).toString('utf8') } : {}),
         });
       });
-      res.on('error', () => finish({ status: 'error' }));
+      res.on('error', (err: NodeJS.ErrnoException) => finish({ status: failure(err) }));
     });
     req.setTimeout(TIMEOUT_MS, () => {
       finish({ status: 'timeout' });
       req.destroy();
     });
-    req.on('error', () => finish({ status: 'error' }));
+    req.on('error', (err: NodeJS.ErrnoException) => finish({ status: failure(err) }));
     req.end(r.body);
   });
 }

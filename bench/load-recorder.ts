@@ -17,7 +17,7 @@ export interface ClassStats extends LatencySummary {
   name: string;
   /** Answers per second of the run. */
   ratePerSecond: number;
-  /** Every answer by status (`error`: no answer, `timeout`, `backlog`: not sent, the client was too far behind). */
+  /** Every answer by status (`error CODE`: no answer, with the socket's error code; `timeout`; `backlog`: not sent, the client was too far behind). */
   statuses: Record<string, number>;
   /** The statuses that are not 2xx. */
   errors: Record<string, number>;

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import { loadGoals, loadProblems } from '../bench/load-checks.js';
+import { send } from '../bench/load-client.js';
 import { memoryTrend } from '../bench/load-memory.js';
 import { runLoad, type LoadResult } from '../bench/load-run.js';
 import { INGEST_CLASS, REPORT_CLASSES, reportClassesNamed, reportRequests } from '../bench/load-traffic.js';
@@ -131,4 +135,29 @@ describe('the load benchmark (npm run bench:load), tiny', () => {
     const later = { ...first, timestamp: new Date(Date.parse(String(first.timestamp)) + 1000).toISOString() };
     assert.deepStrictEqual(identities.distinct([elsewhere, later, later]), [JSON.stringify(later)]);
   });
+
+  it("counts a request that got no answer by its socket's error: a reset connection apart from a refused one", async () => {
+    // A server that takes the connection and resets it on the first request, and a port nobody listens on.
+    const resetting = net.createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    resetting.listen(0, '127.0.0.1');
+    await once(resetting, 'listening');
+    const closed = net.createServer();
+    closed.listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const refusedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      const request = { method: 'GET' as const, path: '/reports/overview', headers: {} };
+      const answers = await Promise.all([
+        send(new URL(`http://127.0.0.1:${(resetting.address() as AddressInfo).port}`), agent, request),
+        send(new URL(`http://127.0.0.1:${refusedPort}`), agent, request),
+      ]);
+      assert.deepStrictEqual(answers, [{ status: 'error ECONNRESET' }, { status: 'error ECONNREFUSED' }]);
+    } finally {
+      agent.destroy();
+      resetting.close();
+    }
+  });
 });
+
