@@ -44,6 +44,8 @@ export interface LoadOptions {
   progressSeconds: number;
   /** Added to the server's environment. */
   serverEnv?: Record<string, string>;
+  /** Server processes on the one database (postgres only), the load spread over them in turn as a balancer would; default 1. */
+  instances?: number;
   progress: (line: string) => void;
 }
 
@@ -90,6 +92,8 @@ export interface LoadResult {
   server: { crashed: boolean; exit: { code: number | null; signal: string | null }; stopMs: number; logTail: string };
   /** Report requests not sent because the client was too far behind (see MAX_IN_FLIGHT). */
   backlog: number;
+  /** Each server process's address and the requests it answered 2xx (one entry with one process). */
+  instances: Array<{ url: string; answered: number }>;
 }
 
 /** Requests in flight beyond which a due one is not sent (and counted as `backlog`): the client's memory stays bounded when the server stalls. */
@@ -108,8 +112,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   // Each credential at half the default rate limit (600 a minute): the load is not meant to hit it.
   const credentials = Math.max(1, Math.ceil(ingestPerSecond / 5));
   const serverStarted = performance.now();
-  o.progress(`starting the server (${o.backend}) as its own process`);
-  const server = await startLoadServer({ backend: o.backend, ...(o.serverUrl ? { serverUrl: o.serverUrl } : {}), ...(o.serverEnv ? { env: o.serverEnv } : {}) });
+  const instances = o.instances ?? 1;
+  o.progress(instances === 1 ? `starting the server (${o.backend}) as its own process` : `starting ${instances} server processes on one ${o.backend} database`);
+  const server = await startLoadServer({ backend: o.backend, instances, ...(o.serverUrl ? { serverUrl: o.serverUrl } : {}), ...(o.serverEnv ? { env: o.serverEnv } : {}) });
   const serverStartSeconds = round1((performance.now() - serverStarted) / 1000);
   let courses: Awaited<ReturnType<typeof setUpLoadCourses>> | undefined;
   const reportAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -117,7 +122,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   try {
     courses = await setUpLoadCourses(server.url, server.adminToken, { seed: o.seed, students: o.students, days: o.days, ingestCourses: o.ingestCourses, credentials, progress: o.progress });
     const { ltik, authorizations, courseIds } = courses;
-    const base = new URL(server.url);
+    // Each stream takes the instances in turn, as a round-robin balancer would.
+    const bases = server.urls.map((url) => new URL(url));
+    const answered = bases.map(() => 0);
+    let ingestTurn = 0;
+    let reportTurn = 0;
+    /** Sends to the next instance in turn; counts the 2xx answers each gave. */
+    const sendInTurn = (turn: number, agent: http.Agent, request: Parameters<typeof send>[2]) =>
+      send(bases[turn % bases.length]!, agent, request).then((answer) => {
+        if (typeof answer.status === 'number' && answer.status >= 200 && answer.status < 300) answered[turn % bases.length]!++;
+        return answer;
+      });
     const live = new LiveStatements(courses.activity, courseIds, courses.now, BATCH_SIZE, courses.identities);
     const classes = o.reportClasses ? reportClassesNamed(o.reportClasses) : REPORT_CLASSES;
     const nextReport = reportRequests(o.seed, o.students, ltik, classes);
@@ -135,7 +150,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     };
 
     o.progress(
-      `load for ${o.durationSeconds} s: ${o.ingestRate.toLocaleString('en')} statements/s (${round1(ingestPerSecond)} requests/s of ${BATCH_SIZE}, ${courseIds.length} course(s), ${credentials} credential(s)) and ${o.reportRate} report requests/s`,
+      `load for ${o.durationSeconds} s: ${o.ingestRate.toLocaleString('en')} statements/s (${round1(ingestPerSecond)} requests/s of ${BATCH_SIZE}, ${courseIds.length} course(s), ${credentials} credential(s)) and ${o.reportRate} report requests/s${instances === 1 ? '' : `, over ${instances} server processes in turn`}`,
     );
     const loop = openLoop(
       [
@@ -155,7 +170,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
             inFlight++;
             const authorization = authorizations[credential++ % authorizations.length]!;
             track(
-              send(base, ingestAgent, { method: 'POST', path: '/xapi/statements', headers: { ...XAPI_HEADERS, Authorization: authorization }, body: batch.body }).then((answer) => {
+              sendInTurn(ingestTurn++, ingestAgent, { method: 'POST', path: '/xapi/statements', headers: { ...XAPI_HEADERS, Authorization: authorization }, body: batch.body }).then((answer) => {
                 inFlight--;
                 recorder.record(INGEST_CLASS, performance.now() - dueAt, answer.status);
                 if (answer.status === 200) {
@@ -184,7 +199,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
             }
             inFlight++;
             track(
-              send(base, reportAgent, { method: 'GET', path: request.path, headers: request.headers }).then((answer) => {
+              sendInTurn(reportTurn++, reportAgent, { method: 'GET', path: request.path, headers: request.headers }).then((answer) => {
                 inFlight--;
                 recorder.record(request.className, performance.now() - dueAt, answer.status);
               }),
@@ -304,6 +319,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       }),
       server: { crashed, exit: { code: stopped.code, signal: stopped.signal }, stopMs: stopped.ms, logTail: crashed || stopped.code !== 0 ? server.logTail() : '' },
       backlog,
+      instances: server.urls.map((url, i) => ({ url, answered: answered[i]! })),
     };
   } finally {
     reportAgent.destroy();

@@ -15,10 +15,11 @@
  *   --ingest-courses N     courses the statements go to, the report course one of them (default 10)
  *   --seed N               the generator's seed (default 1)
  *   --database postgres|pglite   default postgres: DATABASE_URL's server, or postgres://postgres@127.0.0.1:5432/postgres
+ *   --instances N          server processes on the one database (postgres; default 1), the load spread over them in turn
  *   --quick                a 30-second smoke run (50 students x 14 days, 3 courses, 500 statements/s, 50 reports/s)
  * The same as environment variables: BENCH_DURATION, BENCH_INGEST_RATE, BENCH_REPORT_RATE, BENCH_REPORT_CLASSES
  * (names separated by commas),
- * BENCH_STUDENTS, BENCH_DAYS, BENCH_INGEST_COURSES, BENCH_SEED, BENCH_DATABASE, BENCH_QUICK=1 (flags win).
+ * BENCH_STUDENTS, BENCH_DAYS, BENCH_INGEST_COURSES, BENCH_SEED, BENCH_DATABASE, BENCH_INSTANCES, BENCH_QUICK=1 (flags win).
  *
  * Progress goes to stderr (a line every 10 s); the results to stdout and, as JSON, to
  * bench/results/load-<date>.json. Exits 1 when a check failed (an error other than 429, a
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     'ingest-courses': { type: 'string' },
     seed: { type: 'string' },
     database: { type: 'string' },
+    instances: { type: 'string' },
     quick: { type: 'boolean' },
   },
   strict: true,
@@ -89,10 +91,16 @@ const options: LoadOptions = {
   days: whole('days', values.days, env.BENCH_DAYS, quick ? 14 : 60, 1),
   ingestCourses: whole('ingest-courses', values['ingest-courses'], env.BENCH_INGEST_COURSES, quick ? 3 : 10, 1),
   seed: whole('seed', values.seed, env.BENCH_SEED, 1, 0),
+  instances: whole('instances', values.instances, env.BENCH_INSTANCES, 1, 1),
   sampleSeconds: 5,
   progressSeconds: 10,
   progress: (line) => process.stderr.write(`${line}\n`),
 };
+
+if (options.instances! > 1 && backend !== 'postgres') {
+  process.stderr.write('--instances: several server processes share a PostgreSQL server database (PGlite is one process\'s); use --database postgres\n');
+  process.exit(2);
+}
 
 const machine = {
   cpus: os.availableParallelism(),
@@ -110,14 +118,16 @@ const goals = loadGoals(result);
 const out = (text: string) => process.stdout.write(`${text}\n`);
 out(
   `\nLoad benchmark: ${result.seconds} s on ${backend === 'postgres' ? `the PostgreSQL server (${machine.postgres?.server_version})` : 'PGlite'}, ` +
-    `${options.ingestRate.toLocaleString('en')} statements/s over ${options.ingestCourses} course(s) and ${options.reportRate} report requests/s of a ${options.students}-student course with ${options.days} days preloaded ` +
+    `${options.ingestRate.toLocaleString('en')} statements/s over ${options.ingestCourses} course(s) and ${options.reportRate} report requests/s of a ${options.students}-student course with ${options.days} days preloaded, ` +
+    `${options.instances === 1 ? 'one server process' : `${options.instances} server processes on one database`} ` +
     `(${result.setup.preload.statements.toLocaleString('en')} statements in ${result.setup.preload.seconds} s); ${machine.cpus} CPUs, ${machine.memoryGb} GB, node ${machine.node}; load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after\n`,
 );
 out('Latency from the instant each request was due (open loop), to its answer\'s last byte, as the client saw it:\n');
 out(classTable(result));
 out('');
 for (const line of ingestLines(result)) out(line);
-out('\nServer memory and event loop lag (from its /metrics):\n');
+if (result.instances.length > 1) out(`answered (2xx) by each server process, in turn: ${result.instances.map((i) => `${i.url} ${i.answered.toLocaleString('en')}`).join(', ')}`);
+out(`\nServer memory and event loop lag (from its /metrics${options.instances === 1 ? '' : ': memory summed over the processes, the lag the worst of them'}):\n`);
 out(memoryTable(result.memory.samples));
 out('');
 for (const line of trendLines(result)) out(line);
