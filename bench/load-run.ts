@@ -14,7 +14,7 @@ import http from 'node:http';
 import { setUpLoadCourses, BATCH_SIZE, type PreloadResult } from './load-course.js';
 import { send } from './load-client.js';
 import { memoryTrend, type MemoryTrend } from './load-memory.js';
-import { LoadRecorder, type ClassStats, type LatencySummary } from './load-recorder.js';
+import { isSuccess, LoadRecorder, type ClassStats, type LatencySummary } from './load-recorder.js';
 import { openLoop } from './load-scheduler.js';
 import { startLoadServer, type ServerSample } from './load-server.js';
 import { LiveStatements } from './load-statements.js';
@@ -130,7 +130,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     /** Sends to the next instance in turn; counts the 2xx answers each gave. */
     const sendInTurn = (turn: number, agent: http.Agent, request: Parameters<typeof send>[2]) =>
       send(bases[turn % bases.length]!, agent, request).then((answer) => {
-        if (typeof answer.status === 'number' && answer.status >= 200 && answer.status < 300) answered[turn % bases.length]!++;
+        if (isSuccess(String(answer.status))) answered[turn % bases.length]!++;
         return answer;
       });
     const live = new LiveStatements(courses.activity, courseIds, courses.now, BATCH_SIZE, courses.identities);

@@ -11,8 +11,6 @@ import { handle, HttpError, parseOr400 } from './http-error.js';
 import type { ReportDeps } from './report-deps.js';
 import { sessionOf } from './require-course.js';
 
-export type OverviewApiDeps = ReportDeps;
-
 // Unknown parameters are refused rather than ignored: a misspelt `grup=` would otherwise show the whole course as if it were the group.
 const overviewQuery = z.strictObject({
   /** Empty: the whole course (the filter's "all students"). */
@@ -23,7 +21,7 @@ const overviewQuery = z.strictObject({
   course: z.string().optional(),
 });
 
-async function reportFor(deps: OverviewApiDeps, req: Request, res: Response): Promise<OverviewReport> {
+async function reportFor(deps: ReportDeps, req: Request, res: Response): Promise<OverviewReport> {
   const query = parseOr400(overviewQuery, req.query, 'query');
   const { platformId, contextId } = sessionOf(res);
   try {
@@ -34,7 +32,7 @@ async function reportFor(deps: OverviewApiDeps, req: Request, res: Response): Pr
   }
 }
 
-export const getOverviewJson = (deps: OverviewApiDeps) =>
+export const getOverviewJson = (deps: ReportDeps) =>
   handle(async (req, res) => {
     res.set('Cache-Control', 'private, no-store').json(await reportFor(deps, req, res));
   });
@@ -42,7 +40,7 @@ export const getOverviewJson = (deps: OverviewApiDeps) =>
 export const OVERVIEW_CSV_HEADER = ['name', 'user id', 'total visits', 'total duration seconds', 'average visit seconds', 'last visit'] as const;
 
 /** The listed students (group and search applied), with the 7 days' durations under their dates. */
-export const getOverviewCsv = (deps: OverviewApiDeps) =>
+export const getOverviewCsv = (deps: ReportDeps) =>
   handle(async (req, res) => {
     const report = await reportFor(deps, req, res);
     const header = [...OVERVIEW_CSV_HEADER, ...report.last7Days.map((d) => d.date)];

@@ -12,8 +12,6 @@ import { handle, HttpError, parseOr400 } from './http-error.js';
 import type { ReportDeps } from './report-deps.js';
 import { sessionOf } from './require-course.js';
 
-export type StudentApiDeps = ReportDeps;
-
 // Unknown parameters are refused, as on /api/overview: a misspelt `mnth=` would otherwise quietly show the current month.
 const studentQuery = z.strictObject({
   month: z.string().refine(isMonth, 'must be a month as YYYY-MM, such as 2025-03').optional(),
@@ -22,7 +20,7 @@ const studentQuery = z.strictObject({
   course: z.string().optional(),
 });
 
-async function reportFor(deps: StudentApiDeps, req: Request, res: Response): Promise<StudentReport> {
+async function reportFor(deps: ReportDeps, req: Request, res: Response): Promise<StudentReport> {
   const { month } = parseOr400(studentQuery, req.query, 'query');
   const { platformId, contextId } = sessionOf(res);
   const userId = String(req.params.userId);
@@ -31,7 +29,7 @@ async function reportFor(deps: StudentApiDeps, req: Request, res: Response): Pro
   return report;
 }
 
-export const getStudentJson = (deps: StudentApiDeps) =>
+export const getStudentJson = (deps: ReportDeps) =>
   handle(async (req, res) => {
     const report = await reportFor(deps, req, res);
     res.set('Cache-Control', 'private, no-store').json(report);
@@ -39,7 +37,7 @@ export const getStudentJson = (deps: StudentApiDeps) =>
 
 export const DAYS_CSV_HEADER = ['date', 'visits', 'duration seconds', 'actions', 'resources', 'activities', 'communication'] as const;
 
-export const getStudentDaysCsv = (deps: StudentApiDeps) =>
+export const getStudentDaysCsv = (deps: ReportDeps) =>
   handle(async (req, res) => {
     const report = await reportFor(deps, req, res);
     const rows = report.days.map((d) => [d.date, d.visits, d.durationSeconds, d.actions, d.resources, d.activities, d.communication]);

@@ -15,8 +15,6 @@ import { readerFormat } from './reader-language.js';
 import type { ReportDeps } from './report-deps.js';
 import { sessionOf } from './require-course.js';
 
-export type StudentDetailsDeps = ReportDeps;
-
 // A page, unlike /api/students, ignores parameters it does not know (the ltik, a link's extras);
 // a known one with a bad value (or given twice) is refused, not quietly replaced by the default.
 const viewQuery = z.object({
@@ -26,7 +24,7 @@ const viewQuery = z.object({
 });
 const switchQuery = viewQuery.extend({ student: z.string().min(1).max(255) });
 
-export const getStudentDetails = (deps: StudentDetailsDeps) =>
+export const getStudentDetails = (deps: ReportDeps) =>
   handle(async (req, res) => {
     const session = sessionOf(res);
     const reader = readerFormat(req, res);
