@@ -142,6 +142,11 @@ function remembered<In extends string | number>(limit: number, format: (input: I
   };
 }
 
+function isEmpty(params: MessageParams): boolean {
+  for (const name in params) if (Object.hasOwn(params, name)) return false;
+  return true;
+}
+
 function makeLocaleFormat(locale: Locale, timeZone: string): LocaleFormat {
   const dateTimeFormat = dateFormatter(locale, timeZone, 'dateTime', {
     day: 'numeric',
@@ -159,16 +164,27 @@ function makeLocaleFormat(locale: Locale, timeZone: string): LocaleFormat {
   );
   const plurals = cached(`plural|${locale}`, () => new Intl.PluralRules(INTL_LOCALE[locale]));
 
+  // Whole numbers are most of what a page formats (counts of visits, actions, students), the same
+  // few hundred on every page, and a whole number reads the same whatever the decimals allowed.
+  const wholeNumber = remembered(5000, (n: number) => numberFormatter(locale, 0).format(n));
   const number = (n: number, decimals = 0): string => {
     checkedNumber(n, 'number');
     if (!Number.isInteger(decimals) || decimals < 0 || decimals > 20) throw new RangeError(`decimals must be 0–20, got ${decimals}`);
-    // What rounds to zero prints as 0, not Intl's "-0".
+    // What rounds to zero prints as 0, not Intl's "-0" (`|| 0` makes -0 a 0).
+    if (Number.isInteger(n)) return wholeNumber(n || 0);
     return numberFormatter(locale, decimals).format(Math.abs(n) < 0.5 / 10 ** decimals ? 0 : n);
   };
+  const wholeCategory = remembered(5000, (n: number) => plurals.select(n));
   // Parameters and plural counts: whole numbers as such, others with up to two decimals.
-  const messageLocale = { number: (n: number) => number(n, 2), pluralCategory: (n: number) => plurals.select(n) };
-  const t = (key: MessageKey, params: MessageParams = {}): string =>
+  const messageLocale = {
+    number: (n: number) => number(n, 2),
+    pluralCategory: (n: number) => (Number.isInteger(n) ? wholeCategory(n || 0) : plurals.select(n)),
+  };
+  const format = (key: MessageKey, params: MessageParams): string =>
     formatMessage(messageParts(locale, key), params, messageLocale, `Message "${key}" (${locale})`);
+  // A text without parameters is the same every time: a page's headings and labels, once per row.
+  const plain = remembered(5000, (key: MessageKey) => format(key, {}));
+  const t = (key: MessageKey, params?: MessageParams): string => (params === undefined || isEmpty(params) ? plain(key) : format(key, params));
 
   const formatDate = remembered(2000, (styleAndDay: string) => {
     const [style, day] = styleAndDay.split('|') as [DateStyle, string];
@@ -184,6 +200,9 @@ function makeLocaleFormat(locale: Locale, timeZone: string): LocaleFormat {
     return rest === 0 ? t('duration.hours', { hours }) : t('duration.hoursMinutes', { hours, minutes: rest });
   });
 
+  // Each student's last visit, on every overview (a list of a thousand, one Intl call each).
+  const formatDateTime = remembered(5000, (ms: number) => dateTimeFormat.format(ms));
+
   return Object.freeze({
     locale,
     timeZone,
@@ -197,7 +216,7 @@ function makeLocaleFormat(locale: Locale, timeZone: string): LocaleFormat {
       if (!MONTH.test(month)) throw new RangeError(`Not a month (YYYY-MM): ${JSON.stringify(month)}`);
       return monthFormat.format(utcDay(`${month}-01`, 'month (YYYY-MM)'));
     },
-    dateTime: (at: Date | string) => dateTimeFormat.format(instant(at)),
+    dateTime: (at: Date | string) => formatDateTime(instant(at).getTime()),
     time: (at: Date | string) => timeFormat.format(instant(at)),
     number,
     duration: (seconds: number) => {

@@ -95,14 +95,33 @@ function parseDay(day: Day): { year: number; month: number; date: number } {
   throw new RangeError(`Not a day (YYYY-MM-DD): ${JSON.stringify(day)}`);
 }
 
+// The same days are turned into numbers and back on every report (a student page steps through a
+// year of them several times), through a regular expression, a Date and an ISO string each time:
+// both ways are remembered. The days in use are a few thousand; past REMEMBERED_DAYS the memory starts again.
+const REMEMBERED_DAYS = 20_000;
+const dayOfMidnight = new Map<number, Day>();
+const midnightOfDay = new Map<Day, number>();
+
 function formatUtcDay(ms: number): Day {
-  return new Date(ms).toISOString().slice(0, 10);
+  let day = dayOfMidnight.get(ms);
+  if (day === undefined) {
+    day = new Date(ms).toISOString().slice(0, 10);
+    if (dayOfMidnight.size >= REMEMBERED_DAYS) dayOfMidnight.clear();
+    dayOfMidnight.set(ms, day);
+  }
+  return day;
 }
 
 /** Midnight UTC of `day`: the calendar day as a number, for pure calendar arithmetic. */
 function utcMidnight(day: Day): number {
-  const { year, month, date } = parseDay(day);
-  return Date.UTC(year, month - 1, date);
+  let ms = midnightOfDay.get(day);
+  if (ms === undefined) {
+    const { year, month, date } = parseDay(day);
+    ms = Date.UTC(year, month - 1, date);
+    if (midnightOfDay.size >= REMEMBERED_DAYS) midnightOfDay.clear();
+    midnightOfDay.set(day, ms);
+  }
+  return ms;
 }
 
 /** The day `days` calendar days after `day` (negative: before). No time zone involved. */

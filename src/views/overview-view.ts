@@ -220,7 +220,7 @@ export function overviewPageData(report: OverviewReport, i18n: LocaleFormat, opt
   const publicUrl = options.ingest?.publicUrl.replace(/\/+$/, '');
   let list: OverviewData['list'] | undefined;
 
-  return {
+  const data: Omit<OverviewData, 'list'> & PageContext = {
     title: t('page.withCourse', { page: t('overview.title'), course: courseTitle ?? t('course.fallbackTitle') }),
     ltik: options.ltik,
     course: { title: courseTitle },
@@ -262,11 +262,15 @@ export function overviewPageData(report: OverviewReport, i18n: LocaleFormat, opt
       updatedAt: options.now.toISOString(),
       updatedText: t('report.updated', { time: i18n.time(options.now) }),
     },
-    // Built when a template reads it: the figures region, which htmx asks for every 60 s, does not.
-    get list() {
-      return (list ??= studentList(report, i18n, options, state));
-    },
   };
+  // Built when a template reads it: the figures region, which htmx asks for every 60 s, does not.
+  // Not enumerable, because Handlebars copies every enumerable field of the context — reading each
+  // getter — when it calls a partial with parameters (the figures' `{{> chart …}}`).
+  return Object.defineProperty(data, 'list', {
+    get: () => (list ??= studentList(report, i18n, options, state)),
+    enumerable: false,
+    configurable: true,
+  }) as OverviewData & PageContext;
 }
 
 function studentList(

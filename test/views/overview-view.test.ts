@@ -9,6 +9,7 @@ import type { OverviewListRow, StudentDay } from '../../src/metrics/index.js';
 import type { OverviewReport } from '../../src/reports/index.js';
 import { sortStudentList } from '../../src/views/overview-sort.js';
 import { overviewPageData, type MoreControl, type OverviewPageOptions } from '../../src/views/overview-view.js';
+import { renderPage, renderPartial } from '../../src/views/render.js';
 import { studentWeekBars, WEEK_BARS, weekBarsScale } from '../../src/views/student-week-bars.js';
 
 const DAYS = ['2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09'];
@@ -216,4 +217,29 @@ describe('the overview page data', () => {
       );
     });
   });
+
+  it('builds the student list only for what shows it: not for the figures region htmx refreshes every 60 s', () => {
+    const data = overviewPageData(report({ list: [row('a', 600, 2, '2026-03-05T10:00:00.000Z')], students: { active7d: 1, total: 1 }, averageVisitSeconds: 300 }), en, options);
+    const reads = countListReads(data);
+    // The region's chart is a partial with parameters (`{{> chart id=… chart=…}}`).
+    assert.match(renderPartial('overview-figures', data), /<figure class="chart" id="course-activity">/);
+    assert.equal(reads(), 0, 'the figures region');
+    assert.match(renderPage('overview', data), /data-user-id="a"/);
+    assert.ok(reads() > 0, 'the whole page');
+  });
 });
+
+/** Counts the reads of `data.list` from now on (its getter kept as it is, enumerable or not). */
+function countListReads(data: object): () => number {
+  const own = Object.getOwnPropertyDescriptor(data, 'list');
+  assert.ok(own?.get, 'the list is built when read');
+  let reads = 0;
+  Object.defineProperty(data, 'list', {
+    ...own,
+    get() {
+      reads += 1;
+      return own.get!.call(data);
+    },
+  });
+  return () => reads;
+}

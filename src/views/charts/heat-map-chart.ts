@@ -16,7 +16,7 @@
  * instead, as 53 columns would get too small to read.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { HeatMap } from '../../metrics/index.js';
+import type { HeatMap, HeatMapCell } from '../../metrics/index.js';
 import { chartFrame, labelLookup } from './chart-frame.js';
 import { COLOURS, LEVEL_COLOURS } from './chart-theme.js';
 import type { Chart, ChartFormat, HeatMapLabels, HeatMeasure } from './chart-text.js';
@@ -31,13 +31,22 @@ const LEVELS = [1, 2, 3, 4];
 const MIN_MONTH_COLUMNS = 3;
 
 export function heatMapChart(map: HeatMap, measure: HeatMeasure, labels: HeatMapLabels, format: ChartFormat): Chart {
-  // The days in date order, each with its column (the rows are the ISO weekdays).
-  const cells = map.weeks.flatMap((week, column) => week.cells.flatMap((cell) => (cell ? [{ ...cell, column }] : [])));
-  type Cell = (typeof cells)[number];
-  const levelOf = (cell: Cell): number => (measure === 'duration' ? cell.durationLevel : cell.actionsLevel);
+  // The days in date order, each with its column (the rows are the ISO weekdays). The cell is kept
+  // as it is beside its column: a spread of 365 cells into new objects was a tenth of a student page.
+  const cells: HeatMapCell[] = [];
+  const columnOf: number[] = [];
+  map.weeks.forEach((week, column) => {
+    for (const cell of week.cells) {
+      if (!cell) continue;
+      cells.push(cell);
+      columnOf.push(column);
+    }
+  });
+  const levelOf = (cell: HeatMapCell): number => (measure === 'duration' ? cell.durationLevel : cell.actionsLevel);
   const valueText = (n: number) => (measure === 'duration' ? format.duration(n) : format.number(n));
-  const active = cells.filter((cell) => levelOf(cell) > 0);
-  const sum = (pick: (cell: Cell) => number) => cells.reduce((total, cell) => total + pick(cell), 0);
+  const activeAt = cells.flatMap((cell, i) => (levelOf(cell) > 0 ? [i] : []));
+  const active = activeAt.map((i) => cells[i]!);
+  const sum = (pick: (cell: HeatMapCell) => number) => cells.reduce((total, cell) => total + pick(cell), 0);
   const top = highest(active, (cell) => (measure === 'duration' ? cell.durationSeconds : cell.actions));
   const summary = labels.summary({
     measure,
@@ -72,7 +81,7 @@ export function heatMapChart(map: HeatMap, measure: HeatMeasure, labels: HeatMap
     symbolOpacity: 1,
   } as const;
   // The figures of the measure, in the order of the tooltip and the table (after the date).
-  const figures: { field: string; title: string; text: (cell: Cell) => string }[] =
+  const figures: { field: string; title: string; text: (cell: HeatMapCell) => string }[] =
     measure === 'duration'
       ? [
           { field: 'duration', title: labels.duration, text: (c) => format.duration(c.durationSeconds) },
@@ -117,18 +126,17 @@ export function heatMapChart(map: HeatMap, measure: HeatMeasure, labels: HeatMap
     },
     layer: [
       {
-        data: { values: cells.map((c) => ({ column: c.column, weekday: c.weekday })) },
+        data: { values: cells.map((c, i) => ({ column: columnOf[i]!, weekday: c.weekday })) },
         mark: { type: 'square', filled: false, stroke: COLOURS.emptyDay.hex, strokeWidth: 1, opacity: 1, size: side(1) },
       },
       {
         data: {
-          values: active.map((c) => ({
-            column: c.column,
-            weekday: c.weekday,
-            level: levelOf(c),
-            dateLabel: format.date(c.date),
-            ...Object.fromEntries(figures.map((f) => [f.field, f.text(c)])),
-          })),
+          values: activeAt.map((i) => {
+            const c = cells[i]!;
+            const value: Record<string, string | number> = { column: columnOf[i]!, weekday: c.weekday, level: levelOf(c), dateLabel: format.date(c.date) };
+            for (const f of figures) value[f.field] = f.text(c);
+            return value;
+          }),
         },
         mark: { type: 'square', filled: true, stroke: COLOURS.levelOutline.hex, strokeWidth: 1, opacity: 1 },
         encoding: {
