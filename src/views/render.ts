@@ -11,6 +11,7 @@ import type { Request, Response } from 'express';
 import Handlebars from 'handlebars';
 import { formatHelper, translateHelper, type LocaleFormat } from '../i18n/index.js';
 import { scriptJson } from './script-json.js';
+import { tableRows } from './table-rows.js';
 
 // Templates stay in src/ and resolve from src/ and dist/ alike (as the migrations do).
 const VIEWS_DIR = fileURLToPath(new URL('../../src/views/', import.meta.url));
@@ -24,8 +25,9 @@ const handlebars = Handlebars.create();
 // Without it they use English in UTC, and the layout's `lang` is "en".
 const HELPERS: Record<string, Handlebars.HelperDelegate> = {
   json: (value: unknown) => JSON.stringify(value),
-  // A chart's spec in its <script type="application/json"> (partials/chart.hbs).
+  // A chart's spec in its <script type="application/json">, and its table's rows (partials/chart.hbs).
   scriptJson,
+  tableRows,
   eq: (a: unknown, b: unknown) => a === b,
   plural: (n: number, one: string, many: string) => (n === 1 ? one : many),
   iso: (date: Date | null) => (date ? date.toISOString() : ''),
