@@ -142,6 +142,15 @@ describe('the Activity Overview figures', () => {
     assert.deepEqual(overviewFigures({ today: '2026-03-10', students }), { ...course, list: [rows.ana, rows.emil, rows.jose, rows.zoe] });
   });
 
+  it('gives the same figures and list whatever order the students come in: the roster’s, reversed or any other', () => {
+    const expected = { ...course, list: [rows.ana, rows.emil, rows.jose, rows.zoe] };
+    const byId = new Map(students.map((s) => [s.userId, s]));
+    const rosterOrder = ['s-ana', 's-emil', 's-jose', 's-zoe'].map((id) => byId.get(id)!);
+    for (const order of [rosterOrder, [...rosterOrder].reverse(), [rosterOrder[1]!, rosterOrder[0]!, rosterOrder[3]!, rosterOrder[2]!]]) {
+      assert.deepEqual(overviewFigures({ today: '2026-03-10', students: order }), expected, order.map((s) => s.userId).join());
+    }
+  });
+
   it('lists by name when there is no sort name, the user id breaking ties', () => {
     const plain = students.map(({ sortName: _, ...s }) => s);
     const twin = { ...plain[0]!, userId: 's-ana-2' };
