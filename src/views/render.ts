@@ -41,10 +41,10 @@ for (const [name, helper] of Object.entries(HELPERS)) handlebars.registerHelper(
  * How every template is compiled. `strict`: a name the data lacks throws, so a page test fails
  * instead of a page showing a blank. `knownHelpers` (+ `knownHelpersOnly`): a helper call compiles
  * to a direct call instead of a lookup through the data first, and a name that is no helper fails
- * to compile. `preventIndent`:
- * a partial on an indented line of its own is output as it is; by default Handlebars splits its
- * output into lines to indent each — for a chart's table, hundreds of rows on every page — which
- * cost a third of a student page's rendering, for whitespace no reader sees.
+ * to compile. `preventIndent`: a partial on an indented line of its own is output as it is; by
+ * default Handlebars splits its output into lines to indent each — for a chart's table, hundreds
+ * of rows on every page — which cost a third of a student page's rendering, for whitespace no
+ * reader sees.
  */
 const COMPILE_OPTIONS: CompileOptions = {
   strict: true,
