@@ -73,10 +73,6 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
 export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now = () => new Date(), telemetry = createTelemetry({ db }), readiness = createReadiness({ started: true }), metricsToken, maxConcurrentRequests = 0 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  // No ETag on what the app makes: a report page or JSON answer is made afresh for each request
-  // (its figures, its "updated" time), so an ETag, a SHA-1 of each body, would cost every answer
-  // and never spare one. Static files keep theirs (express.static and sendFile make their own).
-  app.set('etag', false);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   // First, so that a request's time includes every other middleware.
   app.use(httpMetrics(telemetry));
