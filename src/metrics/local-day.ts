@@ -102,26 +102,26 @@ const REMEMBERED_DAYS = 20_000;
 const dayOfMidnight = new Map<number, Day>();
 const midnightOfDay = new Map<Day, number>();
 
-function formatUtcDay(ms: number): Day {
-  let day = dayOfMidnight.get(ms);
-  if (day === undefined) {
-    day = new Date(ms).toISOString().slice(0, 10);
-    if (dayOfMidnight.size >= REMEMBERED_DAYS) dayOfMidnight.clear();
-    dayOfMidnight.set(ms, day);
+function remember<K, V>(known: Map<K, V>, key: K, make: () => V): V {
+  let value = known.get(key);
+  if (value === undefined) {
+    value = make();
+    if (known.size >= REMEMBERED_DAYS) known.clear();
+    known.set(key, value);
   }
-  return day;
+  return value;
+}
+
+function formatUtcDay(ms: number): Day {
+  return remember(dayOfMidnight, ms, () => new Date(ms).toISOString().slice(0, 10));
 }
 
 /** Midnight UTC of `day`: the calendar day as a number, for pure calendar arithmetic. */
 function utcMidnight(day: Day): number {
-  let ms = midnightOfDay.get(day);
-  if (ms === undefined) {
+  return remember(midnightOfDay, day, () => {
     const { year, month, date } = parseDay(day);
-    ms = Date.UTC(year, month - 1, date);
-    if (midnightOfDay.size >= REMEMBERED_DAYS) midnightOfDay.clear();
-    midnightOfDay.set(day, ms);
-  }
-  return ms;
+    return Date.UTC(year, month - 1, date);
+  });
 }
 
 /** The day `days` calendar days after `day` (negative: before). No time zone involved. */
