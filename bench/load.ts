@@ -16,10 +16,12 @@
  *   --seed N               the generator's seed (default 1)
  *   --database postgres|pglite   default postgres: DATABASE_URL's server, or postgres://postgres@127.0.0.1:5432/postgres
  *   --instances N          server processes on the one database (postgres; default 1), the load spread over them in turn
+ *   --server-env NAME=value  a setting of the server's (repeatable; e.g. MAX_CONCURRENT_REQUESTS=64), to measure what it changes
  *   --quick                a 30-second smoke run (50 students x 14 days, 3 courses, 500 statements/s, 50 reports/s)
  * The same as environment variables: BENCH_DURATION, BENCH_INGEST_RATE, BENCH_REPORT_RATE, BENCH_REPORT_CLASSES
  * (names separated by commas),
- * BENCH_STUDENTS, BENCH_DAYS, BENCH_INGEST_COURSES, BENCH_SEED, BENCH_DATABASE, BENCH_INSTANCES, BENCH_QUICK=1 (flags win).
+ * BENCH_STUDENTS, BENCH_DAYS, BENCH_INGEST_COURSES, BENCH_SEED, BENCH_DATABASE, BENCH_INSTANCES, BENCH_SERVER_ENV (settings separated by spaces),
+ * BENCH_QUICK=1 (flags win).
  *
  * Progress goes to stderr (a line every 10 s); the results to stdout and, as JSON, to
  * bench/results/load-<date>.json. Exits 1 when a check failed (an error other than 429, a
@@ -52,6 +54,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     database: { type: 'string' },
     instances: { type: 'string' },
+    'server-env': { type: 'string', multiple: true },
     quick: { type: 'boolean' },
   },
   strict: true,
@@ -80,6 +83,15 @@ if (reportClasses) {
   }
 }
 
+// A setting of the server's own (MAX_CONCURRENT_REQUESTS=64, say), to measure what it changes.
+const settings = values['server-env'] ?? env.BENCH_SERVER_ENV?.split(/\s+/).filter(Boolean);
+const malformed = settings?.find((setting) => !/^[A-Z][A-Z0-9_]*=/.test(setting));
+if (malformed !== undefined) {
+  process.stderr.write(`--server-env: ${JSON.stringify(malformed)} is not NAME=value\n`);
+  process.exit(2);
+}
+const serverEnv = settings && Object.fromEntries(settings.map((setting) => [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)]));
+
 const options: LoadOptions = {
   ...(reportClasses ? { reportClasses } : {}),
   backend,
@@ -92,6 +104,7 @@ const options: LoadOptions = {
   ingestCourses: whole('ingest-courses', values['ingest-courses'], env.BENCH_INGEST_COURSES, quick ? 3 : 10, 1),
   seed: whole('seed', values.seed, env.BENCH_SEED, 1, 0),
   instances: whole('instances', values.instances, env.BENCH_INSTANCES, 1, 1),
+  ...(serverEnv ? { serverEnv } : {}),
   sampleSeconds: 5,
   progressSeconds: 10,
   progress: (line) => process.stderr.write(`${line}\n`),
@@ -119,7 +132,7 @@ const out = (text: string) => process.stdout.write(`${text}\n`);
 out(
   `\nLoad benchmark: ${result.seconds} s on ${backend === 'postgres' ? `the PostgreSQL server (${machine.postgres?.server_version})` : 'PGlite'}, ` +
     `${options.ingestRate.toLocaleString('en')} statements/s over ${options.ingestCourses} course(s) and ${options.reportRate} report requests/s of a ${options.students}-student course with ${options.days} days preloaded, ` +
-    `${options.instances === 1 ? 'one server process' : `${options.instances} server processes on one database`} ` +
+    `${options.instances === 1 ? 'one server process' : `${options.instances} server processes on one database`}${settings ? ` with ${settings.join(' ')}` : ''} ` +
     `(${result.setup.preload.statements.toLocaleString('en')} statements in ${result.setup.preload.seconds} s); ${machine.cpus} CPUs, ${machine.memoryGb} GB, node ${machine.node}; load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after\n`,
 );
 out('Latency from the instant each request was due (open loop), to its answer\'s last byte, as the client saw it:\n');

@@ -18,7 +18,7 @@ import type { IngestSettings } from './routes/xapi-statements.js';
 import { errorHandler, notFound } from './routes/http-error.js';
 import { frameForCourseSession, securityHeaders } from './routes/security-headers.js';
 import { refuseNulInUrl } from './routes/storable-input.js';
-import { loadShedding } from './routes/load-shedding.js';
+import { admission } from './routes/load-shedding.js';
 
 // Like the migrations, static files stay in src/ and resolve from src/ and dist/ alike.
 export const PUBLIC_DIR = fileURLToPath(new URL('../src/views/public/', import.meta.url));
@@ -43,8 +43,10 @@ export interface AppDeps {
   readiness?: Readiness;
   /** METRICS_TOKEN: opens /metrics besides the admin token. */
   metricsToken?: string | undefined;
-  /** MAX_CONCURRENT_REQUESTS: beyond this many requests at once, 503 (load-shedding.ts); absent or 0, no bound. */
+  /** MAX_CONCURRENT_REQUESTS: requests worked on at once (load-shedding.ts); absent or 0, no bound. */
   maxConcurrentRequests?: number;
+  /** MAX_QUEUED_REQUESTS: requests waiting for their turn beyond that; more are answered 503. Absent or 0: refused at once. */
+  maxQueuedRequests?: number;
 }
 
 // htmx is served from our own origin (no CDN), straight from its npm package.
@@ -70,7 +72,7 @@ export const BROTLI_QUALITY = 2;
 // A caller's request id is kept when it is a sane token, so logs join up across a proxy.
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
-export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now = () => new Date(), telemetry = createTelemetry({ db }), readiness = createReadiness({ started: true }), metricsToken, maxConcurrentRequests = 0 }: AppDeps): Express {
+export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now = () => new Date(), telemetry = createTelemetry({ db }), readiness = createReadiness({ started: true }), metricsToken, maxConcurrentRequests = 0, maxQueuedRequests = 0 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
@@ -111,7 +113,9 @@ export function createApp({ db, lti, adminToken, logger, publicUrl, ingest, now 
   app.use(refuseNulInUrl);
   // After the metrics, the log and the headers, so a refused request is counted, logged and
   // answered like any other; before everything that does work.
-  app.use(loadShedding(maxConcurrentRequests));
+  const admitted = admission({ maxInProgress: maxConcurrentRequests, maxQueued: maxQueuedRequests });
+  telemetry.admission(admitted);
+  app.use(admitted.middleware);
   app.get('/static/vendor/htmx.min.js', (_req, res) => res.sendFile(HTMX, { maxAge: '1d' }));
   for (const [name, file] of Object.entries(VENDOR_FILES)) app.get(`/static/vendor/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));

@@ -42,6 +42,7 @@ export interface Config {
   readonly retentionDays: number | undefined;
   /** Requests served at once beyond which more are answered 503 at once (load-shedding.ts); 0: no bound. */
   readonly maxConcurrentRequests: number;
+  readonly maxQueuedRequests: number;
   readonly logLevel: LogLevel;
 }
 
@@ -129,6 +130,7 @@ const variables = {
   INGEST_RATE_PER_MINUTE: { schema: integer(0, 1000000), allowed: 'a whole number of requests a minute from 0 (no limit) to 1000000' },
   RETENTION_DAYS: { schema: integer(1, 36500), allowed: 'a whole number of days from 1 to 36500, or unset to keep raw events forever' },
   MAX_CONCURRENT_REQUESTS: { schema: integer(0, 100000), allowed: 'a whole number of requests from 0 (no bound) to 100000' },
+  MAX_QUEUED_REQUESTS: { schema: integer(0, 100000), allowed: 'a whole number of requests from 0 (refuse at once) to 100000' },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     allowed: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -180,7 +182,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ingestMaxBytes: read(env, 'INGEST_MAX_BYTES') ?? 5_242_880,
     ingestRatePerMinute: read(env, 'INGEST_RATE_PER_MINUTE') ?? 600,
     retentionDays: read(env, 'RETENTION_DAYS'),
-    maxConcurrentRequests: read(env, 'MAX_CONCURRENT_REQUESTS') ?? 64,
+    maxConcurrentRequests: read(env, 'MAX_CONCURRENT_REQUESTS') ?? 16,
+    maxQueuedRequests: read(env, 'MAX_QUEUED_REQUESTS') ?? 256,
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
   });
 }

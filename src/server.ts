@@ -63,7 +63,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       cleanups.push(() => pruner.stop());
     }
 
-    const app = createApp({ db, lti, adminToken, logger, publicUrl: config.publicUrl, ingest: config, telemetry, readiness, metricsToken: config.metricsToken, maxConcurrentRequests: config.maxConcurrentRequests });
+    const app = createApp({ db, lti, adminToken, logger, publicUrl: config.publicUrl, ingest: config, telemetry, readiness, metricsToken: config.metricsToken, maxConcurrentRequests: config.maxConcurrentRequests, maxQueuedRequests: config.maxQueuedRequests });
     const server = http.createServer(app);
     // Idle keep-alive connections stay open longer than a proxy's or balancer's (nginx's upstream
     // keepalive_timeout and AWS's ALB: 60 s). With Node's 5 s, the server may close a connection in

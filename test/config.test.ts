@@ -33,7 +33,8 @@ describe('configuration', () => {
       ingestMaxBytes: 5242880,
       ingestRatePerMinute: 600,
       retentionDays: undefined,
-      maxConcurrentRequests: 64,
+      maxConcurrentRequests: 16,
+      maxQueuedRequests: 256,
       logLevel: 'info',
     });
   });
@@ -59,6 +60,7 @@ describe('configuration', () => {
         INGEST_RATE_PER_MINUTE: '0',
         RETENTION_DAYS: '400',
         MAX_CONCURRENT_REQUESTS: '0',
+        MAX_QUEUED_REQUESTS: '0',
         LOG_LEVEL: 'debug',
       },
       cwd,
@@ -82,6 +84,7 @@ describe('configuration', () => {
       ingestRatePerMinute: 0,
       retentionDays: 400,
       maxConcurrentRequests: 0,
+      maxQueuedRequests: 0,
       logLevel: 'debug',
     });
     assert.ok(Object.isFrozen(config));

@@ -46,6 +46,14 @@ export interface Telemetry {
   ingested(source: IngestSource, outcomes: readonly IngestOutcome[], unusable?: ReadonlyArray<{ reason: string }>): void;
   /** A roster refresher pass: what it did, or null when it failed as a whole. */
   rosterPass(pass: RosterPass | null): void;
+  /** Where the requests in progress and waiting are counted (load-shedding.ts's admission). */
+  admission(counts: AdmissionCounts): void;
+}
+
+/** The requests the app works on and holds waiting right now. */
+export interface AdmissionCounts {
+  readonly inProgress: number;
+  readonly queued: number;
 }
 
 // A symbol, so it never reaches templates that read res.locals.
@@ -108,6 +116,11 @@ export function createTelemetry({ db }: { db?: Pick<Database, 'poolStats'> } = {
     pool('coursepulse_db_pool_waiting_requests', 'Queries waiting for a connection of the database pool.', (s) => s.waiting);
     pool('coursepulse_db_pool_max_connections', 'The largest number of connections the database pool opens.', (s) => s.max);
   }
+  let admitted: AdmissionCounts = { inProgress: 0, queued: 0 };
+  registry.gauge({ name: 'coursepulse_http_requests_in_progress', help: 'Requests being worked on now (MAX_CONCURRENT_REQUESTS bounds them; the probes are not counted).' }, (g) =>
+    g.set({}, admitted.inProgress),
+  );
+  registry.gauge({ name: 'coursepulse_http_requests_queued', help: 'Requests waiting for their turn now (MAX_QUEUED_REQUESTS bounds them; beyond it, 503).' }, (g) => g.set({}, admitted.queued));
   registerProcessMetrics(registry);
 
   return {
@@ -124,6 +137,9 @@ export function createTelemetry({ db }: { db?: Pick<Database, 'poolStats'> } = {
         if (o.outcome === 'stored' && o.notCounted) notCounted.inc({ source, reason: o.notCounted.reason });
       }
       for (const item of unusable) rejectedItems.inc({ source, reason: item.reason });
+    },
+    admission(counts) {
+      admitted = counts;
     },
     rosterPass(pass) {
       rosterPasses.inc({ outcome: pass ? 'completed' : 'failed' });

@@ -87,6 +87,8 @@ describe(`GET /metrics (${BACKEND})`, () => {
       coursepulse_ingest_rejected_items_total: 'counter',
       coursepulse_roster_refresh_passes_total: 'counter',
       coursepulse_roster_refresh_courses_total: 'counter',
+      coursepulse_http_requests_in_progress: 'gauge',
+      coursepulse_http_requests_queued: 'gauge',
       ...(BACKEND === 'postgres'
         ? {
             coursepulse_db_pool_connections: 'gauge',
@@ -119,6 +121,9 @@ describe(`GET /metrics (${BACKEND})`, () => {
     assert.ok(sum > 0 && sum < 60, String(sum));
     // A path no route answers is one label, whatever the path.
     assert.equal(exposition.samples.get(requests('(unmatched)', 'GET', '4xx')), 1);
+
+    // The scrape is a probe, neither in progress nor waiting; nothing else is under way.
+    assert.deepEqual([exposition.samples.get('coursepulse_http_requests_in_progress'), exposition.samples.get('coursepulse_http_requests_queued')], [0, 0]);
 
     // The process's figures are real readings.
     for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_heap_size_used_bytes', 'coursepulse_uptime_seconds']) {
