@@ -40,8 +40,9 @@ export interface Config {
   readonly ingestRatePerMinute: number;
   /** Raw events older than this many days are pruned (the daily figures stay); undefined: kept forever. */
   readonly retentionDays: number | undefined;
-  /** Requests served at once beyond which more are answered 503 at once (load-shedding.ts); 0: no bound. */
+  /** Requests worked on at once; the next ones wait (load-shedding.ts); 0: no bound. */
   readonly maxConcurrentRequests: number;
+  /** Requests held waiting beyond those; one more is answered 503 at once; 0: no waiting. */
   readonly maxQueuedRequests: number;
   readonly logLevel: LogLevel;
 }

@@ -10,11 +10,10 @@
  * a process allowed 64 at once that fell behind for a moment — its start, a checkpoint — stayed
  * behind: each request then cost it twice the CPU, so the backlog never drained. Allowed 16 at
  * once, the same process caught up within seconds of its start even under half as much load
- * again. A waiting request
- * costs nothing of the kind: its body is not read (Node stops reading its socket), no work is
- * started. So a burst waits its turn instead of being refused, and only a backlog longer than the
- * queue — a flood, not a moment — is answered 503 at once, which tells the sender (an LMS's
- * forwarder, a balancer, a browser) to come back. The ingest rate limit (ingest-rate-limit.ts,
+ * again. A waiting request costs nothing of the kind: its body is not read (Node stops reading
+ * its socket), no work is started. So a burst waits its turn instead of being refused, and only a
+ * backlog longer than the queue — a flood, not a moment — is answered 503 at once, which tells the
+ * sender (an LMS's forwarder, a balancer, a browser) to come back. The ingest rate limit (ingest-rate-limit.ts,
  * 429) bounds one sender; this bounds them all together.
  *
  * A request is in progress from the moment it is let through until its answer is sent or its
