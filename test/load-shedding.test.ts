@@ -20,25 +20,17 @@ interface Answer {
   body: string;
 }
 
-/** One request on a connection of its own (no agent: each stays in flight independently). */
-function request(url: string, init: { method?: string; headers?: http.OutgoingHttpHeaders } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+type RequestInit = { method?: string; headers?: http.OutgoingHttpHeaders };
 
-/** A request whose answer is awaited later, and whose client can leave before it comes. */
-function pendingRequest(url: string): { answered: Promise<Answer>; settled(): boolean; leave(): void } {
+/**
+ * One request on a connection of its own (no agent: each stays in flight independently), whose
+ * answer may be awaited later and whose client can leave before it comes.
+ */
+function pendingRequest(url: string, init: RequestInit = {}): { answered: Promise<Answer>; settled(): boolean; leave(): void } {
   let settled = false;
   let req!: http.ClientRequest;
   const answered = new Promise<Answer>((resolve, reject) => {
-    req = http.request(url, { agent: false }, (res) => {
+    req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
@@ -48,6 +40,9 @@ function pendingRequest(url: string): { answered: Promise<Answer>; settled(): bo
   }).finally(() => (settled = true));
   return { answered, settled: () => settled, leave: () => req.destroy() };
 }
+
+/** One request, its answer awaited. */
+const request = (url: string, init: RequestInit = {}): Promise<Answer> => pendingRequest(url, init).answered;
 
 /**
  * An admin request whose JSON body arrives only when `finish` is called: until then the server
