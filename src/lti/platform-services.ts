@@ -82,15 +82,38 @@ interface AccessToken {
   token_type: string;
 }
 
+/** A service's answer to one GET, read whole. */
+interface ServiceAnswer {
+  status: number;
+  ok: boolean;
+  link: string | null;
+  text: string;
+}
+
 /** ltijs 5.9.9's Platform has this method; ltijs.d.ts does not declare it (yet). */
 type TokenPlatform = Platform & { platformAccessToken(scopes: string): Promise<AccessToken> };
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * Runs `work` with a signal that aborts after `ms`, and gives up on it then whatever it does.
+ * The race is the deadline, not the signal: Node's fetch can leave a body read pending for
+ * ever when its signal aborts during the read (nodejs/node#56917, nodejs/undici#4089); a read
+ * of a page that stopped half-way once hung there in CI. The abort still frees the socket.
+ */
+async function withDeadline<T>(ms: number, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PlatformServiceError(`${what} timed out after ${ms} ms`)), ms);
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new PlatformServiceError(`${what} timed out after ${ms} ms`);
+      controller.abort(error);
+      reject(error);
+    }, ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  try {
+    return await Promise.race([work(controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What went wrong in ltijs's token request (got's HTTPError carries the platform's answer). */
@@ -151,54 +174,55 @@ export class PlatformServices {
 
   async #get<Page>(url: string, read: ServiceRead<Page>, pageNumber: number): Promise<{ body: Page; link: string | null }> {
     const where = `${read.service}: page ${pageNumber} (GET ${shownUrl(url)})`;
-    let response = await this.#fetch(url, read, where, false);
-    if (response.status === 401) {
+    let answer = await this.#exchange(url, read, where, await this.#token(read.scope, false));
+    if (answer.status === 401) {
       // The cached token may have been revoked or cut short by the platform: forget it and try
       // once more with a new one.
-      await response.body?.cancel();
       await this.#forgetToken(read.scope);
-      response = await this.#fetch(url, read, where, true);
+      answer = await this.#exchange(url, read, where, await this.#token(read.scope, true));
     }
-    if (!response.ok) {
-      const text = await response.text().catch(() => '');
-      throw new PlatformServiceError(`${where} answered HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`, response.status);
+    if (!answer.ok) {
+      throw new PlatformServiceError(`${where} answered HTTP ${answer.status}${answer.text ? `: ${answer.text.slice(0, 200)}` : ''}`, answer.status);
     }
     let json: unknown;
     try {
-      json = await response.json();
+      json = JSON.parse(answer.text);
     } catch (err) {
-      if ((err as Error).name === 'TimeoutError') throw new PlatformServiceError(`${where} timed out after ${this.#timeoutMs} ms`);
       throw new PlatformServiceError(`${where} is not JSON: ${(err as Error).message}`);
     }
     try {
-      return { body: read.parse(json), link: response.headers.get('link') };
+      return { body: read.parse(json), link: answer.link };
     } catch (err) {
       throw new PlatformServiceError(`${where} is malformed: ${summariseParseError(err)}`);
     }
   }
 
-  async #fetch(url: string, read: ServiceRead<unknown>, where: string, fresh: boolean): Promise<Response> {
-    const token = await this.#token(read.scope, fresh);
-    try {
-      return await fetch(url, {
-        headers: { Authorization: `${token.token_type} ${token.access_token}`, Accept: read.accept, 'User-Agent': USER_AGENT },
-        // A service URL that redirects is refused rather than followed: the token is for this URL.
-        redirect: 'error',
-        // Covers the body too: a page that stalls half-way times out like one that never starts.
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (err) {
-      const cause = err as Error & { cause?: Error };
-      if (cause.name === 'TimeoutError') throw new PlatformServiceError(`${where} timed out after ${this.#timeoutMs} ms`);
-      throw new PlatformServiceError(`${where} failed: ${cause.cause?.message ?? cause.message}`);
-    }
+  /** One GET and its whole answer, within the timeout: a page that stalls half-way times out like one that never starts. */
+  #exchange(url: string, read: ServiceRead<unknown>, where: string, token: AccessToken): Promise<ServiceAnswer> {
+    return withDeadline(this.#timeoutMs, where, async (signal) => {
+      try {
+        const response = await fetch(url, {
+          headers: { Authorization: `${token.token_type} ${token.access_token}`, Accept: read.accept, 'User-Agent': USER_AGENT },
+          // A service URL that redirects is refused rather than followed: the token is for this URL.
+          redirect: 'error',
+          signal,
+        });
+        // An error page that breaks off still reports its status.
+        const text = response.ok ? await response.text() : await response.text().catch(() => '');
+        return { status: response.status, ok: response.ok, link: response.headers.get('link'), text };
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        const cause = err as Error & { cause?: Error };
+        throw new PlatformServiceError(`${where} failed: ${cause.cause?.message ?? cause.message}`);
+      }
+    });
   }
 
   #token(scope: string, fresh: boolean): Promise<AccessToken> {
     // One token request per scope per read, however many pages it has (ltijs caches across reads).
     const cached = this.#tokens.get(scope);
     if (cached && !fresh) return cached;
-    const token = withTimeout(this.#requestToken(scope), this.#timeoutMs, `access token for ${scope}`);
+    const token = withDeadline(this.#timeoutMs, `access token for ${scope}`, () => this.#requestToken(scope));
     this.#tokens.set(scope, token);
     token.catch(() => this.#tokens.delete(scope));
     return token;

@@ -187,6 +187,12 @@ describe(`roster sync from NRPS (${BACKEND})`, () => {
         timeoutMs: 300,
       },
       {
+        what: 'a page that comes a byte at a time for ever (timeout)',
+        fault: () => w.groups.nrpsFaults.set(2, { kind: 'trickle' }),
+        reason: () => `NRPS: page 2 (GET ${url(100)}) timed out after 300 ms`,
+        timeoutMs: 300,
+      },
+      {
         what: 'a page that links back to itself (a loop)',
         fault: () => w.groups.nrpsFaults.set(2, { kind: 'loop' }),
         reason: () => `NRPS: page 3 links back to ${url(100)} (a paging loop)`,

@@ -36,6 +36,8 @@ export type NrpsFault =
   | { kind: 'stall' }
   /** Headers and half a body, then nothing. */
   | { kind: 'stall-body' }
+  /** Headers, then a byte every 20 ms for ever: never idle, never done. */
+  | { kind: 'trickle' }
   | { kind: 'loop' };
 
 interface Paged {
@@ -137,12 +139,15 @@ export class PlatformGroups {
     else if (fault.kind === 'malformed') send(res, 200, fault.body);
     else if (fault.kind === 'loop') send(res, 200, { id: url.href, members: [] }, { Link: `<${url.href}>; rel="next"` });
     else {
-      // A stall answers nothing (or half a page) until the client gives up.
-      if (fault.kind === 'stall-body') {
+      // A stall answers nothing (or half a page, or a page a byte at a time) until the client gives up.
+      let trickle: NodeJS.Timeout | undefined;
+      if (fault.kind === 'stall-body' || fault.kind === 'trickle') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.write(`{"id": "${url.href}", "members": [`);
       }
+      if (fault.kind === 'trickle') trickle = setInterval(() => res.write(' '), 20);
       await new Promise((resolve) => req.socket.once('close', resolve));
+      clearInterval(trickle);
     }
     return true;
   }
